@@ -56,6 +56,10 @@ type Edit struct {
 	Op       EditOp `json:"op"`
 	Old      string `json:"old,omitempty"`
 	Value    string `json:"value,omitempty"`
+	// At is where Old starts in File (line and column), when known. It lets
+	// a replace-text edit be reported as a region replacement (SARIF fixes);
+	// without it reporters leave the edit out rather than guess a position.
+	At Location `json:"at,omitzero"`
 }
 
 // Fix is a concrete change that resolves a finding. Patch is ready to paste
