@@ -1,0 +1,156 @@
+package render
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/releaseutil"
+
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
+)
+
+// renderHelm renders the chart with the given user values the way
+// `helm template` does: helm cmd/helm/template.go + cmd/helm/install.go
+// runInstall (installable check) run action.Install{DryRun, ClientOnly,
+// Replace, IncludeCRDs} (pkg/action/install.go RunWithContext), whose
+// render step is pkg/action/action.go renderResources. The steps are done
+// here directly so the chart is loaded once and copied per render; the
+// output order is the CLI's: CRDs, then manifests in install order, then
+// hooks. The engine has no cluster client, so `lookup` returns nothing.
+func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]any) ([]*manifest.Object, error) {
+	chartLoc := finding.Location{File: path.Join(ce.dir, "Chart.yaml")}
+	if ce.dir == "" {
+		chartLoc = finding.Location{}
+	}
+	c := copyChart(ce.chart)
+	switch c.Metadata.Type {
+	case "", "application":
+	default:
+		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("%s charts are not installable", c.Metadata.Type)}
+	}
+	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
+		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("processing dependencies of %s: %w", c.Name(), err)}
+	}
+	caps, err := r.capabilities(t)
+	if err != nil {
+		return nil, &Error{Loc: appField(t, "helm.kubeVersion"), Err: err}
+	}
+	h := t.Source.Helm
+	opts := chartutil.ReleaseOptions{Name: t.ReleaseName, Namespace: t.Namespace, Revision: 1, IsInstall: true}
+	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(c, vals, opts, caps, h != nil && h.SkipSchemaValidation)
+	if err != nil {
+		return nil, &Error{Loc: chartLoc, Err: err}
+	}
+	if c.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(c.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())}
+	}
+	files, err := engine.Engine{}.Render(c, renderVals)
+	if err != nil {
+		return nil, r.templateError(ce, c, err)
+	}
+	size := 0
+	for k, v := range files {
+		// NOTES.txt is not a manifest (pkg/action/action.go renderResources).
+		if strings.HasSuffix(k, "NOTES.txt") {
+			delete(files, k)
+			continue
+		}
+		size += len(v)
+	}
+	if size > r.opts.MaxOutputBytes {
+		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("rendered output of %s is %d bytes, over the limit of %d", c.Name(), size, r.opts.MaxOutputBytes)}
+	}
+	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	if err != nil {
+		return nil, r.templateError(ce, c, err)
+	}
+	srcFiles := sourceFiles(ce, c)
+	b := newObjBuilder(t.Namespace)
+	if h == nil || !h.SkipCrds {
+		for _, crd := range c.CRDObjects() {
+			if err := b.addDocs(crd.Filename, ce.files[crd.File], string(crd.File.Data)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, m := range manifests {
+		if err := b.addDocs(m.Name, srcFiles[m.Name], m.Content); err != nil {
+			return nil, err
+		}
+	}
+	for _, hk := range hooks {
+		if h != nil && h.SkipTests && isTestHook(hk) {
+			continue
+		}
+		if err := b.addDocs(hk.Path, srcFiles[hk.Path], hk.Manifest); err != nil {
+			return nil, err
+		}
+	}
+	return b.objs, nil
+}
+
+// capabilities are Helm's client-only capabilities (pkg/action/install.go:
+// DefaultCapabilities with the given kube version and the extra API
+// versions appended), never with Helm's built-in 1.20 default.
+func (r *Renderer) capabilities(t *target.Target) (*chartutil.Capabilities, error) {
+	kv, err := chartutil.ParseKubeVersion(r.kubeVersion(t))
+	if err != nil {
+		return nil, fmt.Errorf("invalid kube version %q: %w", r.kubeVersion(t), err)
+	}
+	caps := chartutil.DefaultCapabilities.Copy()
+	caps.KubeVersion = *kv
+	extra := append(append([]string(nil), r.opts.APIVersions...), t.APIVersions...)
+	if h := t.Source.Helm; h != nil && len(h.APIVersions) > 0 {
+		// ArgoCD's GetAPIVersionsOrDefault: the source's list replaces the cluster's.
+		extra = append([]string(nil), h.APIVersions...)
+	}
+	caps.APIVersions = append(caps.APIVersions, extra...)
+	return caps, nil
+}
+
+func isTestHook(h *release.Hook) bool {
+	for _, e := range h.Events {
+		if e == release.HookTest {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceFiles maps each template's `# Source:` path (the engine's key:
+// the chart's full path joined with the template name, helm
+// pkg/engine/engine.go recAllTpls) to its checkout file.
+func sourceFiles(ce *chartEntry, c *chart.Chart) map[string]string {
+	out := map[string]string{}
+	var walk func(*chart.Chart)
+	walk = func(ch *chart.Chart) {
+		base := ch.ChartFullPath()
+		for _, f := range ch.Templates {
+			out[path.Join(base, f.Name)] = ce.files[f]
+		}
+		for _, d := range ch.Dependencies() {
+			walk(d)
+		}
+	}
+	walk(c)
+	return out
+}
+
+// templateError turns a Helm engine error into an Error at the checkout
+// file:line:col of the template it names.
+func (r *Renderer) templateError(ce *chartEntry, c *chart.Chart, err error) error {
+	loc := finding.Location{File: ce.dir}
+	if name, line, col, ok := templatePosition(err.Error()); ok {
+		if f := sourceFiles(ce, c)[name]; f != "" {
+			loc = finding.Location{File: f, Line: line, Column: col}
+		}
+	}
+	return &Error{Loc: loc, Err: err}
+}

@@ -1,0 +1,196 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/strvals"
+	"sigs.k8s.io/yaml"
+
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/target"
+)
+
+// userValues merges the user-supplied values of t the way ArgoCD hands them
+// to helm (argo-cd reposerver/repository/repository.go helmTemplate and
+// util/helm/cmd.go template) and helm merges them (helm
+// pkg/cli/values/options.go MergeValues):
+//
+//  1. every value file, in order (`--values`);
+//  2. spec.source.helm.values, or valuesObject when set (ArgoCD's
+//     ValuesYAML: valuesObject replaces values, it does not merge), as one
+//     more `--values` file after the others;
+//  3. parameters without forceString (`--set`), then those with it
+//     (`--set-string`): helm applies all --set before all --set-string;
+//  4. fileParameters (`--set-file`), read relative to the chart directory.
+//
+// The result is what the chart's defaults are later coalesced under.
+func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any, error) {
+	base := map[string]any{}
+	for _, vf := range t.ValueFiles {
+		abs, err := r.inRoot(vf)
+		if err != nil {
+			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file: %w", err)}
+		}
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("reading value file %s: %w", vf, err)}
+		}
+		m, err := parseValues(data)
+		if err != nil {
+			return nil, &Error{Loc: yamlErrorLoc(vf, err), Err: fmt.Errorf("failed to parse %s: %w", vf, err)}
+		}
+		base = mergeMaps(base, m)
+	}
+	h := t.Source.Helm
+	if h == nil {
+		return base, nil
+	}
+	if !h.ValuesIsEmpty() {
+		m, err := parseValues(h.ValuesYAML())
+		if err != nil {
+			return nil, &Error{Loc: appField(t, "helm.values"), Err: fmt.Errorf("failed to parse helm values: %w", err)}
+		}
+		base = mergeMaps(base, m)
+	}
+	for _, forceString := range []bool{false, true} {
+		for _, p := range h.Parameters {
+			if p.ForceString != forceString {
+				continue
+			}
+			set := strvals.ParseInto
+			if forceString {
+				set = strvals.ParseIntoString
+			}
+			if err := set(p.Name+"="+escapeSetValue(p.Value), base); err != nil {
+				return nil, &Error{Loc: appField(t, "helm.parameters"), Err: fmt.Errorf("parameter %s: %w", p.Name, err)}
+			}
+		}
+	}
+	for _, p := range h.FileParameters {
+		reader := func(rs []rune) (any, error) {
+			abs, err := r.chartRelative(t, ce, string(rs))
+			if err != nil {
+				return nil, err
+			}
+			data, err := os.ReadFile(abs)
+			if err != nil {
+				return nil, err
+			}
+			return string(data), nil
+		}
+		if err := strvals.ParseIntoFile(p.Name+"="+escapeSetValue(p.Path), base, reader); err != nil {
+			return nil, &Error{Loc: appField(t, "helm.fileParameters"), Err: fmt.Errorf("file parameter %s (%s): %w", p.Name, p.Path, err)}
+		}
+	}
+	return base, nil
+}
+
+// parseValues decodes a values document with the YAML library helm uses
+// (sigs.k8s.io/yaml), so numbers and nulls come out as they do for helm.
+func parseValues(data []byte) (map[string]any, error) {
+	m := map[string]any{}
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m, nil
+}
+
+// escapeSetValue mirrors argo-cd util/helm/cmd.go cleanSetParameters:
+// commas not already escaped are escaped so a value is one value, except
+// for `{a,b}` list syntax.
+func escapeSetValue(v string) string {
+	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
+		return v
+	}
+	var b strings.Builder
+	var prev rune
+	for _, c := range v {
+		if c == ',' && prev != '\\' {
+			b.WriteString(`\,`)
+		} else {
+			b.WriteRune(c)
+		}
+		prev = c
+	}
+	return b.String()
+}
+
+// mergeMaps merges b over a the way helm's --values merge does (pkg/cli/values
+// mergeMaps): nested maps merge, anything else in b replaces.
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if bm, ok := v.(map[string]any); ok {
+			if am, ok := out[k].(map[string]any); ok {
+				out[k] = mergeMaps(am, bm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// deepCopyMap copies nested maps and slices so a render cannot change the
+// caller's values (helm's coalescing writes into the maps it is given).
+func deepCopyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = deepCopyValue(v)
+	}
+	return out
+}
+
+func deepCopyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return deepCopyMap(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopyValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// appField is the position of a field of the Target's source in the
+// Application declaration, or the chart directory when unknown.
+func appField(t *target.Target, field string) finding.Location {
+	if t.App == nil {
+		return finding.Location{File: t.Dir}
+	}
+	prefix := "spec.source."
+	if len(t.App.App.Spec.Sources) > 0 {
+		prefix = fmt.Sprintf("spec.sources[%d].", t.SourceIndex)
+	}
+	return t.App.FieldLocation(prefix + field)
+}
+
+// chartRelative resolves p as ArgoCD resolves a file parameter (argo-cd
+// util/io/path/resolved.go resolveFileOrDirectory): relative paths against
+// the chart directory, absolute ones against the checkout root; the
+// result must stay inside the root.
+func (r *Renderer) chartRelative(t *target.Target, ce *chartEntry, p string) (string, error) {
+	if filepath.IsAbs(p) {
+		return r.inRoot(p)
+	}
+	dir := t.Dir
+	if ce != nil && ce.dir == "" {
+		dir = "" // remote chart: nothing of it is in the checkout
+	}
+	return r.inRoot(filepath.Join(dir, p))
+}
