@@ -3,10 +3,12 @@ package depprobe
 import (
 	_ "github.com/argoproj/argo-cd/v3/util/argo/diff"
 	_ "github.com/argoproj/argo-cd/v3/util/argo/normalizers"
+	_ "github.com/google/go-cmp/cmp"
 	_ "github.com/hashicorp/hcl/v2/hclsyntax"
 	_ "github.com/hashicorp/hcl/v2/hclwrite"
 	_ "github.com/itchyny/gojq"
 	_ "github.com/spf13/cobra"
+	_ "golang.org/x/sync/errgroup"
 	_ "gopkg.in/yaml.v3"
 	_ "helm.sh/helm/v3/pkg/action"
 	_ "helm.sh/helm/v3/pkg/engine"
@@ -16,6 +18,4 @@ import (
 	_ "sigs.k8s.io/controller-runtime/pkg/envtest"
 	_ "sigs.k8s.io/kustomize/api/krusty"
 	_ "sigs.k8s.io/yaml"
-	_ "golang.org/x/sync/errgroup"
-	_ "github.com/google/go-cmp/cmp"
 )
