@@ -55,8 +55,11 @@ func toSARIF(res *Result) (*sarifLog, error) {
 			RuleIndex:           index[f.Check],
 			Level:               level,
 			Message:             sarifMessage{Text: f.Message},
-			Locations:           []sarifLocation{primaryLocation(f)},
+			Locations:           []sarifLocation{},
 			PartialFingerprints: map[string]string{sarifFingerprint: f.Fingerprint()},
+		}
+		if l, ok := primaryLocation(f); ok {
+			r.Locations = append(r.Locations, l)
 		}
 		for _, e := range f.Evidence {
 			if pl := physical(e.At); pl != nil {
@@ -132,10 +135,11 @@ func sarifLevel(s finding.Severity) (string, error) {
 }
 
 // primaryLocation is the file and line when known; otherwise a logical
-// location naming the object, or the file without a line.
-func primaryLocation(f *finding.Finding) sarifLocation {
+// location naming the object, or the file without a line. A finding with
+// neither has no location (false), which SARIF allows.
+func primaryLocation(f *finding.Finding) (sarifLocation, bool) {
 	if pl := physical(f.Location); pl != nil {
-		return sarifLocation{PhysicalLocation: pl}
+		return sarifLocation{PhysicalLocation: pl}, true
 	}
 	var ll []sarifLogicalLocation
 	if !f.Object.IsZero() {
@@ -144,7 +148,7 @@ func primaryLocation(f *finding.Finding) sarifLocation {
 	if !f.Location.IsZero() {
 		ll = append(ll, sarifLogicalLocation{FullyQualifiedName: f.Location.File, Kind: "module"})
 	}
-	return sarifLocation{LogicalLocations: ll}
+	return sarifLocation{LogicalLocations: ll}, len(ll) > 0
 }
 
 // physical returns a physical location for a position with a real line,
