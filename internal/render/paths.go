@@ -22,14 +22,14 @@ var errEscapesRoot = errors.New("path leads outside the checkout")
 // inside the root. A path that does not exist is returned as is, if it is
 // lexically inside, so the caller's read reports it as missing.
 func (r *Renderer) inRoot(rel string) (string, error) {
-	p := filepath.Join(r.opts.Root, filepath.Clean("/"+filepath.ToSlash(rel)))
+	p := filepath.Join(r.opts.Root, rel)
+	if !within(r.opts.Root, p) {
+		return "", fmt.Errorf("%s: %w", rel, errEscapesRoot)
+	}
 	root := r.realRoot()
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			if !within(r.opts.Root, p) {
-				return "", fmt.Errorf("%s: %w", rel, errEscapesRoot)
-			}
 			return p, nil
 		}
 		return "", err
