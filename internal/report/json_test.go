@@ -2,6 +2,9 @@ package report
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +82,31 @@ func TestJSONInvalidSeverity(t *testing.T) {
 		if err := r.Report(&bytes.Buffer{}, res); err == nil || !strings.Contains(err.Error(), "invalid severity") {
 			t.Errorf("%s: error %v", format, err)
 		}
+	}
+}
+
+// TestJSONDocumented keeps docs/json.md in step with the format: every key
+// the golden output uses is documented, and the example decodes.
+func TestJSONDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "json.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold, err := os.ReadFile(filepath.Join("testdata", "json.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`"(\w+)":`).FindAllStringSubmatch(string(gold), -1) {
+		if !strings.Contains(string(doc), "`"+m[1]+"`") {
+			t.Errorf("field %q is not documented in docs/json.md", m[1])
+		}
+	}
+	_, example, ok := strings.Cut(string(doc), "```json\n")
+	example, _, _ = strings.Cut(example, "```")
+	if !ok {
+		t.Fatal("docs/json.md has no example")
+	}
+	if _, err := Decode(strings.NewReader(example)); err != nil {
+		t.Errorf("docs/json.md example: %v", err)
 	}
 }
