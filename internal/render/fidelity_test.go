@@ -1,0 +1,218 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/syncdoctor/syncdoctor/internal/target"
+)
+
+// helmBinary finds the helm v3.22.0 CLI built by scripts/install-test-assets.
+func helmBinary(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("SYNCDOCTOR_HELM_BIN")
+	if bin == "" {
+		home, _ := os.UserHomeDir()
+		bin = filepath.Join(home, ".cache", "syncdoctor", "tools", "helm-v3.22.0", "helm")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("helm CLI not found at %s (set SYNCDOCTOR_HELM_BIN or run scripts/install-test-assets)", bin)
+		}
+		t.Skipf("helm CLI not found at %s; run scripts/install-test-assets", bin)
+	}
+	return bin
+}
+
+// moduleDir downloads a Go module (which carries a chart) into the module
+// cache and returns its directory. It runs outside our module so go.mod is
+// not touched.
+func moduleDir(t *testing.T, modVersion string) string {
+	t.Helper()
+	cmd := exec.Command("go", "mod", "download", "-json", modVersion)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go mod download %s: %v", modVersion, err)
+	}
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
+		t.Fatalf("go mod download %s: %s %v", modVersion, info.Error, err)
+	}
+	return info.Dir
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
+		t.Fatal(err)
+	}
+	// The module cache is read-only; let t.TempDir clean up and edits work.
+	_ = filepath.Walk(to, func(p string, fi os.FileInfo, err error) error {
+		if err == nil {
+			_ = os.Chmod(p, fi.Mode()|0o200)
+		}
+		return nil
+	})
+}
+
+func writeFile(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var sourceLineRe = regexp.MustCompile(`(?m)^# Source: (.+)$`)
+
+// cliDocs parses `helm template` output into documents keyed "source#n".
+func cliDocs(t *testing.T, out string) map[string]any {
+	t.Helper()
+	docs := map[string]any{}
+	count := map[string]int{}
+	for _, d := range splitDocs(out) {
+		m := sourceLineRe.FindStringSubmatch(d.text)
+		if m == nil {
+			t.Fatalf("document without # Source: %q", d.text)
+		}
+		v, err := decodeDoc(d.text)
+		if err != nil {
+			t.Fatalf("%s: %v", m[1], err)
+		}
+		if v == nil {
+			continue
+		}
+		docs[fmt.Sprintf("%s#%d", m[1], count[m[1]])] = v
+		count[m[1]]++
+	}
+	return docs
+}
+
+// TestFidelityWithHelmCLI renders charts in-process and with the real
+// `helm template` of the same Helm version and requires the same
+// documents, keyed by `# Source:` path and index.
+func TestFidelityWithHelmCLI(t *testing.T) {
+	bin := helmBinary(t)
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, root string) (chartDir, cliChartDir string)
+		values  string
+		ns      string
+	}{
+		{
+			name: "fixture web chart",
+			prepare: func(t *testing.T, root string) (string, string) {
+				copyDir(t, filepath.Join(testRoot(t), "charts"), filepath.Join(root, "charts"))
+				// The CLI needs the file:// library vendored, as `helm dependency build` would.
+				copyDir(t, filepath.Join(root, "charts/web"), filepath.Join(root, "cli/web"))
+				copyDir(t, filepath.Join(root, "charts/lib"), filepath.Join(root, "cli/web/charts/lib"))
+				return "charts/web", "cli/web"
+			},
+			values: "replicas: 3\ncron:\n  enabled: true\ntags:\n  batch: true\nglobal:\n  team: search\n",
+			ns:     "web",
+		},
+		{
+			name: "metrics-server",
+			prepare: func(t *testing.T, root string) (string, string) {
+				copyDir(t, filepath.Join(moduleDir(t, "sigs.k8s.io/metrics-server@v0.8.0"), "charts/metrics-server"), filepath.Join(root, "ms"))
+				return "ms", "ms"
+			},
+			values: "replicas: 2\nargs: [--kubelet-insecure-tls]\npodDisruptionBudget:\n  enabled: true\n  minAvailable: 1\nserviceMonitor:\n  enabled: true\n",
+			ns:     "kube-system",
+		},
+		{
+			name: "external-secrets",
+			prepare: func(t *testing.T, root string) (string, string) {
+				dir := filepath.Join(root, "eso")
+				copyDir(t, filepath.Join(moduleDir(t, "github.com/external-secrets/external-secrets@v0.16.2"), "deploy/charts/external-secrets"), dir)
+				// Vendor the (disabled) OCI dependency as packaging would.
+				writeFile(t, filepath.Join(dir, "charts/bitwarden-sdk-server/Chart.yaml"), "apiVersion: v2\nname: bitwarden-sdk-server\nversion: v0.3.1\n")
+				return "eso", "eso"
+			},
+			values: "installCRDs: true\nserviceMonitor:\n  enabled: true\nwebhook:\n  create: true\ncertController:\n  create: true\n",
+			ns:     "external-secrets",
+		},
+		{
+			name: "cert-manager",
+			prepare: func(t *testing.T, root string) (string, string) {
+				dir := filepath.Join(root, "cm")
+				copyDir(t, filepath.Join(moduleDir(t, "github.com/cert-manager/cert-manager@v1.21.2"), "deploy/charts/cert-manager"), dir)
+				// The release tool stamps the version into Chart.yaml.
+				data, err := os.ReadFile(filepath.Join(dir, "Chart.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				data = bytes.ReplaceAll(data, []byte("version: v0.0.0"), []byte("version: v1.21.2"))
+				writeFile(t, filepath.Join(dir, "Chart.yaml"), string(data))
+				return "cm", "cm"
+			},
+			values: "crds:\n  enabled: true\nreplicaCount: 2\nprometheus:\n  servicemonitor:\n    enabled: true\n",
+			ns:     "cert-manager",
+		},
+	}
+	const kube = "1.33.1"
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			chartDir, cliChartDir := tc.prepare(t, root)
+			writeFile(t, filepath.Join(root, "values/env.yaml"), tc.values)
+
+			r := New(Options{Root: root, KubeVersion: kube, APIVersions: []string{"monitoring.coreos.com/v1"}, Offline: true})
+			res, err := r.Render(context.Background(), &target.Target{
+				Kind: target.SourceHelm, Dir: chartDir, ValueFiles: []string{"values/env.yaml"},
+				ReleaseName: "my-release", Namespace: tc.ns,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]any{}
+			for _, o := range res.Objects {
+				got[fmt.Sprintf("%s#%d", o.Source, o.Doc)] = o.Content
+			}
+
+			cmd := exec.Command(bin, "template", "my-release", filepath.Join(root, cliChartDir),
+				"--namespace", tc.ns, "--kube-version", kube, "--api-versions", "monitoring.coreos.com/v1",
+				"--include-crds", "--values", filepath.Join(root, "values/env.yaml"))
+			home := t.TempDir()
+			cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+home, "HELM_CONFIG_HOME="+home, "HELM_DATA_HOME="+home)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("helm template: %v\n%s", err, stderr.String())
+			}
+			want := cliDocs(t, string(out))
+			if len(want) < 3 {
+				t.Fatalf("helm template produced only %d documents", len(want))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("in-process render differs from helm template (-cli +ours):\n%s", diff)
+			}
+			t.Logf("%d documents identical", len(want))
+		})
+	}
+}
+
+func TestCLIDocsIgnoresOnlyEmptyDocs(t *testing.T) {
+	docs := cliDocs(t, "---\n# Source: a/templates/x.yaml\n\n---\n# Source: a/templates/x.yaml\nkind: A\n")
+	if len(docs) != 1 || docs["a/templates/x.yaml#0"] == nil || strings.Contains(fmt.Sprint(docs), "#1") {
+		t.Errorf("docs = %v", docs)
+	}
+}
