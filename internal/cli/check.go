@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/syncdoctor/syncdoctor/internal/config"
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/pipeline"
+	"github.com/syncdoctor/syncdoctor/internal/report"
+)
+
+type checkOptions struct {
+	g           *globalOptions
+	outputs     []string
+	failOn      string
+	kubeVersion string
+	apiVersions []string
+	offline     bool
+	checks      []string
+	configFile  string
+	timeout     time.Duration
+	maxOutput   int
+
+	root    string
+	sinks   []outputSink
+	failSev finding.Severity // 0 = never fail
+}
+
+func newCheckCommand(s Streams, g *globalOptions) *cobra.Command {
+	o := &checkOptions{g: g}
+	cmd := &cobra.Command{
+		Use:   "check [DIR]",
+		Short: "Render every Application in a checkout and run the offline checks",
+		Long: `check discovers every ArgoCD Application in DIR (default "."), renders each
+in each environment as ArgoCD's repo-server would, and runs the checks.
+
+Exit code: 0 when no finding is at or above --fail-on, 1 when one is, 2 when a
+usage or input error stopped the run.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(args); err != nil {
+				return err
+			}
+			return o.run(cmd, s)
+		},
+	}
+	o.addFlags(cmd.Flags())
+	return cmd
+}
+
+func (o *checkOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringArrayVarP(&o.outputs, "output", "o", nil,
+		"output format FORMAT or FORMAT=PATH, repeatable ("+strings.Join(report.Names(), ", ")+"); default text on stdout")
+	fs.StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
+	fs.StringVar(&o.kubeVersion, "kube-version", "", "Kubernetes version charts see (.Capabilities.KubeVersion); default from .syncdoctor.yaml, else a recent minor")
+	fs.StringArrayVar(&o.apiVersions, "api-versions", nil, "extra API versions charts see (.Capabilities.APIVersions), repeatable")
+	fs.BoolVar(&o.offline, "offline", false, "never pull remote Helm charts")
+	fs.StringArrayVar(&o.checks, "check", nil, "run only this check ID, repeatable")
+	fs.StringVar(&o.configFile, "config", "", "configuration file (default DIR/.syncdoctor.yaml)")
+	fs.DurationVar(&o.timeout, "render-timeout", 30*time.Second, "time limit for rendering one Application")
+	fs.IntVar(&o.maxOutput, "max-render-bytes", 16<<20, "output limit for rendering one Application")
+}
+
+func (o *checkOptions) complete(args []string) error {
+	o.root = "."
+	if len(args) == 1 {
+		o.root = args[0]
+	}
+	switch o.failOn {
+	case "none":
+	default:
+		sev, err := finding.ParseSeverity(o.failOn)
+		if err != nil {
+			return usageErrorf("--fail-on: %v (or none)", err)
+		}
+		o.failSev = sev
+	}
+	sinks, err := parseOutputs(o.outputs)
+	if err != nil {
+		return err
+	}
+	o.sinks = sinks
+	return nil
+}
+
+func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
+	logger, err := o.g.logger(s.Err)
+	if err != nil {
+		return err
+	}
+	color, err := o.g.colorEnabled(s)
+	if err != nil {
+		return err
+	}
+	opts := pipeline.Options{
+		Root: o.root, KubeVersion: o.kubeVersion, APIVersions: o.apiVersions, Offline: o.offline,
+		Checks: o.checks, Timeout: o.timeout, MaxOutputBytes: o.maxOutput, Logger: logger,
+		Tool: report.Tool{Name: "syncdoctor", Version: Version()}, GeneratedAt: time.Now().UTC(),
+		CacheDir: cacheDir(s),
+	}
+	if o.configFile != "" {
+		data, err := os.ReadFile(o.configFile)
+		if err != nil {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("read --config: %w", err)}
+		}
+		if opts.Config, err = config.Parse(o.configFile, data); err != nil {
+			return &ExitError{Code: ExitUsage, Err: err}
+		}
+	}
+	if s.ErrIsTTY {
+		opts.Progress = newProgress(s.Err).update
+	}
+	run, err := pipeline.Offline(cmd.Context(), opts)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if err := writeOutputs(o.sinks, s, report.Options{Color: color}, run.Result); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if o.failSev != 0 {
+		for _, f := range run.Result.Findings {
+			if f.Severity >= o.failSev {
+				return &ExitError{Code: ExitFindings}
+			}
+		}
+	}
+	return nil
+}
+
+// cacheDir is where remote charts are pulled: $SYNCDOCTOR_CACHE or the
+// user cache directory.
+func cacheDir(s Streams) string {
+	if d := s.Getenv("SYNCDOCTOR_CACHE"); d != "" {
+		return filepath.Join(d, "charts")
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "syncdoctor", "charts")
+	}
+	return ""
+}

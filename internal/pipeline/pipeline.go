@@ -1,0 +1,156 @@
+// Package pipeline is syncdoctor's one entry point for the CLI and the
+// fixture harness: discover → resolve → render → check → sort.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/syncdoctor/syncdoctor/internal/check"
+	"github.com/syncdoctor/syncdoctor/internal/config"
+	"github.com/syncdoctor/syncdoctor/internal/discover"
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/render"
+	"github.com/syncdoctor/syncdoctor/internal/report"
+	"github.com/syncdoctor/syncdoctor/internal/resolve"
+	"github.com/syncdoctor/syncdoctor/internal/target"
+)
+
+// Options configures an offline run. The zero value of every field but
+// Root is a sensible default.
+type Options struct {
+	Root string
+	// Config, when set, replaces reading .syncdoctor.yaml from Root.
+	Config         *config.Config
+	KubeVersion    string   // default render.DefaultKubeVersion or the config's
+	APIVersions    []string // added to Helm's default API versions
+	Offline        bool     // never pull remote charts
+	CacheDir       string
+	Timeout        time.Duration // per render
+	MaxOutputBytes int           // per render
+	// Checks restricts the run to these IDs (all when empty).
+	Checks []string
+	// Tool and GeneratedAt are copied into the Result (reporters never
+	// read the clock).
+	Tool        report.Tool
+	GeneratedAt time.Time
+	Logger      *slog.Logger
+	// Progress, when set, is called after each Target renders.
+	Progress func(done, total int, current string)
+}
+
+// Run is the outcome of a pipeline run: the report and the Input the
+// checks saw (for `fix`, which re-runs checks on the edited checkout).
+type Run struct {
+	Result *report.Result
+	Input  *check.Input
+}
+
+// Offline analyses a checkout without a cluster. It returns an error only
+// when it cannot do its job at all (unreadable root or configuration);
+// trouble with individual files or apps becomes findings.
+func Offline(ctx context.Context, opts Options) (*Run, error) {
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, fmt.Errorf("checkout root %s: %w", opts.Root, err)
+	}
+	if st, err := os.Stat(root); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("checkout root %s is not a readable directory", opts.Root)
+	}
+	cfg := opts.Config
+	if cfg == nil {
+		if cfg, err = config.Load(root); err != nil {
+			return nil, err
+		}
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	kube := firstNonEmpty(opts.KubeVersion, cfg.KubeVersion, render.DefaultKubeVersion)
+	apiVersions := append(append([]string(nil), cfg.APIVersions...), opts.APIVersions...)
+	repos := resolve.NewRepoMap(cfg, resolve.GitRemotes(root))
+
+	disc, err := discover.Discover(ctx, discover.Options{
+		Root: root, Exclude: cfg.IgnorePaths, LocalDir: repos.LocalDir, Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	renderer := render.New(render.Options{
+		Root: root, KubeVersion: kube, APIVersions: apiVersions,
+		Timeout: opts.Timeout, MaxOutputBytes: opts.MaxOutputBytes,
+		Offline: opts.Offline, CacheDir: opts.CacheDir, Logger: logger,
+	})
+	st := &state{
+		root: root, cfg: cfg, repos: repos, renderer: renderer, kube: kube, apiVersions: apiVersions,
+		progress: opts.Progress, logger: logger,
+	}
+	st.problems = append(st.problems, disc.Problems...)
+	st.addApps(disc.Apps)
+	if err := st.renderAll(ctx); err != nil {
+		return nil, err
+	}
+	in := &check.Input{
+		Apps: st.apps, Targets: st.rendered, Problems: st.problems, Config: cfg,
+		Renderer: renderer, Files: newFileCache(root),
+	}
+	findings := check.Run(ctx, in, check.RunOptions{Mode: check.Offline, Only: opts.Checks})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &Run{Result: buildResult(opts, root, st.rendered, findings), Input: in}, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// state carries one run's growing set of Applications and renders; app-of-
+// apps parents add children as they render.
+type state struct {
+	root        string
+	cfg         *config.Config
+	repos       *resolve.RepoMap
+	renderer    *render.Renderer
+	kube        string
+	apiVersions []string
+	progress    func(done, total int, current string)
+	logger      *slog.Logger
+
+	apps     []*target.Application
+	known    map[string]*target.Application // by declaration identity
+	pending  []*target.Application          // discovered, not yet resolved
+	rendered []*check.Rendered
+	problems []finding.Finding
+}
+
+// addApps queues Applications not seen before. The same Application can be
+// met twice: in its own file and again as the output of an app-of-apps
+// parent whose source directory holds it.
+func (s *state) addApps(apps []*target.Application) {
+	if s.known == nil {
+		s.known = map[string]*target.Application{}
+	}
+	for _, a := range apps {
+		key := a.Declared.File + "\x00" + a.App.Namespace + "\x00" + a.Name()
+		if prev, ok := s.known[key]; ok {
+			if prev.Parent == "" {
+				prev.Parent = a.Parent
+			}
+			continue
+		}
+		s.known[key] = a
+		s.apps = append(s.apps, a)
+		s.pending = append(s.pending, a)
+	}
+}
