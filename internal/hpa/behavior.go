@@ -151,7 +151,8 @@ func fill(r *Rules, def EffectiveRules) (EffectiveRules, RulesDefaulted) {
 		d.SelectPolicy = true
 	}
 	if r.Policies != nil {
-		out.Policies = append([]Policy(nil), r.Policies...)
+		out.Policies = make([]Policy, len(r.Policies))
+		copy(out.Policies, r.Policies)
 	} else {
 		d.Policies = true
 	}
