@@ -65,12 +65,22 @@ type Load func(t time.Duration) float64
 // Constant is a Load that never changes.
 func Constant(pods float64) Load { return func(time.Duration) float64 { return pods } }
 
+// StepLoad is a Load of before until at, and after from at on.
+func StepLoad(before, after float64, at time.Duration) Load {
+	return func(t time.Duration) float64 {
+		if t < at {
+			return before
+		}
+		return after
+	}
+}
+
 // Step is one controller sync.
 type Step struct {
 	At          time.Duration
 	Load        float64
 	Current     int32  // replicas when the sync began
-	Recommended int32  // the raw recommendation: ceil(Load), or Current within tolerance
+	Recommended int32  // the raw recommendation: ceil(Load), Current within tolerance, the bound when Current is out of range
 	Stabilized  int32  // after the stabilization window(s)
 	Replicas    int32  // replicas after the sync
 	LimitedBy   string // what kept Replicas from Recommended ("" when nothing did)
@@ -124,6 +134,9 @@ func Simulate(spec Spec, start int32, load Load, horizon time.Duration) []Step {
 // returns true.
 func run(spec Spec, start int32, load Load, horizon time.Duration, stop func(Step) bool) []Step {
 	s := newSim(spec, start)
+	if load == nil {
+		load = Constant(math.NaN()) // no metrics at all
+	}
 	var steps []Step
 	for t := time.Duration(0); t <= horizon; t += s.ctrl.SyncPeriod {
 		st := s.sync(t, load(t))

@@ -235,6 +235,18 @@ func TestNoMetricsRemembersNothing(t *testing.T) {
 	}
 }
 
+// TestStepLoad: a load spike at 1m from 2 to 8 pods with API defaults; a nil
+// load reads as missing metrics.
+func TestStepLoad(t *testing.T) {
+	spec := Spec{MinReplicas: 2, MaxReplicas: 10, Behavior: &Behavior{}}
+	if got := Timeline(Simulate(spec, 2, StepLoad(2, 8, time.Minute), 2*time.Minute)); got != "2 → 6 at 1m0s (policy Pods 4/15s); 6 → 8 at 1m15s" {
+		t.Errorf("timeline %s", got)
+	}
+	if got := Timeline(Simulate(spec, 2, nil, 0)); got != "no change (no metrics)" {
+		t.Errorf("nil load: %s", got)
+	}
+}
+
 // TestSimulateHorizon: one step per sync period, both ends included.
 func TestSimulateHorizon(t *testing.T) {
 	steps := Simulate(Spec{MinReplicas: 1, MaxReplicas: 3, Controller: Controller{SyncPeriod: 30 * time.Second}}, 2, Constant(2), 2*time.Minute)
