@@ -44,16 +44,29 @@ func NewRepoMap(cfg *config.Config, remotes []string) *RepoMap {
 }
 
 // LocalDir returns the checkout-relative directory a repoURL maps to.
-// URLs are compared with ArgoCD's own normalisation (util/git.SameURL:
-// case, scheme-less SSH, ".git" suffix), plus a trailing slash.
+// URLs are normalised with ArgoCD's own util/git.NormalizeGitURL (case,
+// scp-style SSH, ".git" suffix) and then reduced to host and path, so the
+// HTTPS and SSH spellings of one repository (both common in the same repo)
+// and a trailing slash all match.
 func (m *RepoMap) LocalDir(repoURL string) (string, bool) {
-	want := strings.TrimSuffix(strings.TrimSpace(repoURL), "/")
+	want := canonicalRepo(repoURL)
 	for _, e := range m.entries {
-		if argogit.SameURL(strings.TrimSuffix(e.url, "/"), want) {
+		if want != "" && canonicalRepo(e.url) == want {
 			return e.dir, true
 		}
 	}
 	return "", false
+}
+
+func canonicalRepo(u string) string {
+	n := argogit.NormalizeGitURL(strings.TrimSuffix(strings.TrimSpace(u), "/"))
+	for _, scheme := range []string{"https://", "http://", "ssh://", "git://"} {
+		n = strings.TrimPrefix(n, scheme)
+	}
+	if at := strings.Index(n, "@"); at >= 0 && at < strings.Index(n+"/", "/") {
+		n = n[at+1:]
+	}
+	return strings.TrimSuffix(n, "/")
 }
 
 // GitRemotes returns the remote URLs of the git work tree at root (read
