@@ -147,7 +147,7 @@ func (w *posWalker) mapping(n *yaml3.Node, p Path, depth int) {
 			merges = append(merges, v)
 			continue
 		}
-		key := k.Value
+		key := helmKey(k)
 		kp := p.Child(key)
 		if first, dup := seen[key]; dup {
 			w.dups = append(w.dups, &DuplicateKeyError{Path: kp, At: w.loc(k), First: w.loc(first)})
@@ -181,12 +181,36 @@ func (w *posWalker) merged(n *yaml3.Node, p Path, seen map[string]*yaml3.Node, d
 		if w.budget--; w.budget < 0 {
 			return
 		}
-		if _, ok := seen[k.Value]; ok || k.Tag == "!!merge" {
+		key := helmKey(k)
+		if _, ok := seen[key]; ok || k.Tag == "!!merge" {
 			continue
 		}
-		seen[k.Value] = k
-		kp := p.Child(k.Value)
+		seen[key] = k
+		kp := p.Child(key)
 		w.pos[kp.String()] = w.loc(k)
 		w.mapping(v, kp, depth)
 	}
+}
+
+// yaml11Bools are the plain scalars go-yaml v2 (YAML 1.1) reads as booleans.
+var yaml11Bools = map[string]string{
+	"y": "true", "Y": "true", "yes": "true", "Yes": "true", "YES": "true",
+	"on": "true", "On": "true", "ON": "true", "true": "true", "True": "true", "TRUE": "true",
+	"n": "false", "N": "false", "no": "false", "No": "false", "NO": "false",
+	"off": "false", "Off": "false", "OFF": "false", "false": "false", "False": "false", "FALSE": "false",
+}
+
+// helmKey is the key as Helm's parser names it: go-yaml v2 resolves a plain
+// `y:` or `on:` key to a boolean and sigs.k8s.io/yaml turns it into the
+// string "true", so positions must be recorded under that name.
+func helmKey(k *yaml3.Node) string {
+	if k.Style == 0 && k.Kind == yaml3.ScalarNode {
+		if b, ok := yaml11Bools[k.Value]; ok {
+			return b
+		}
+		if k.Value == "~" || k.Value == "null" || k.Value == "Null" || k.Value == "NULL" || k.Value == "" {
+			return "null"
+		}
+	}
+	return k.Value
 }

@@ -33,8 +33,14 @@ func TestParseBytesPositions(t *testing.T) {
 		},
 		{
 			name: "anchors and merge keys",
-			data: "base: &b\n  x: 1\n  y: 2\nsvc:\n  <<: *b\n  y: 3\n",
-			want: map[string]int{"base": 1, "base.x": 2, "base.y": 3, "svc": 4, "svc.x": 2, "svc.y": 6},
+			data: "base: &b\n  x: 1\n  w: 2\nsvc:\n  <<: *b\n  w: 3\n",
+			want: map[string]int{"base": 1, "base.x": 2, "base.w": 3, "svc": 4, "svc.x": 2, "svc.w": 6},
+		},
+		{
+			// go-yaml v2, as Helm uses it, reads plain y/on/no keys as booleans.
+			name: "yaml 1.1 boolean keys",
+			data: "y: 1\n\"n\": 2\noff: 3\n",
+			want: map[string]int{"true": 1, "n": 2, "false": 3},
 		},
 		{
 			name: "empty document",
