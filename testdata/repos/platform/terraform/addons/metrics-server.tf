@@ -11,8 +11,8 @@ resource "kubernetes_manifest" "metrics_server" {
     spec = {
       project = local.project
       source = {
-        repoURL        = "https://kubernetes-sigs.github.io/metrics-server/"
-        chart          = "metrics-server" # want: server-field-drift "APIService"
+        repoURL        = "https://kubernetes-sigs.github.io/metrics-server/" # want: not-analyzed, server-field-drift "APIService"
+        chart          = "metrics-server"
         targetRevision = var.metrics_server_version
         helm = {
           releaseName = "metrics-server"

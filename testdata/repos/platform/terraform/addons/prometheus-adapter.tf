@@ -10,7 +10,7 @@ metadata:
 spec:
   project: ${local.project}
   source:
-    repoURL: https://prometheus-community.github.io/helm-charts
+    repoURL: https://prometheus-community.github.io/helm-charts # want: not-analyzed "offline"
     chart: prometheus-adapter
     targetRevision: ${var.prometheus_adapter_version}
     helm:
