@@ -91,7 +91,7 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 		progress: opts.Progress, logger: logger,
 	}
 	st.problems = append(st.problems, disc.Problems...)
-	st.addApps(disc.Apps)
+	st.addApps(dropTerraformInputs(disc.Apps))
 	if err := st.renderAll(ctx); err != nil {
 		return nil, err
 	}
@@ -153,4 +153,39 @@ func (s *state) addApps(apps []*target.Application) {
 		s.apps = append(s.apps, a)
 		s.pending = append(s.pending, a)
 	}
+}
+
+// byName finds a known Application by namespace and name.
+func (s *state) byName(ns, name string) *target.Application {
+	for _, a := range s.apps {
+		if a.Name() == name && a.App.Namespace == ns {
+			return a
+		}
+	}
+	return nil
+}
+
+// dropTerraformInputs removes YAML Applications that are only the input of
+// a Terraform kubernetes_manifest (yamldecode(file("app.yaml"))): Terraform
+// applies them, so they are the Terraform Application, not a second one.
+func dropTerraformInputs(apps []*target.Application) []*target.Application {
+	tfFiles := map[string]bool{}
+	for _, a := range apps {
+		if a.Origin != target.OriginTerraform {
+			continue
+		}
+		for _, l := range a.Fields {
+			if l.File != a.Declared.File {
+				tfFiles[l.File+"\x00"+a.App.Namespace+"\x00"+a.Name()] = true
+			}
+		}
+	}
+	var out []*target.Application
+	for _, a := range apps {
+		if a.Origin == target.OriginYAML && tfFiles[a.Declared.File+"\x00"+a.App.Namespace+"\x00"+a.Name()] {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }

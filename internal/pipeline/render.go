@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+	"k8s.io/apimachinery/pkg/api/equality"
 
 	"github.com/syncdoctor/syncdoctor/internal/check"
 	"github.com/syncdoctor/syncdoctor/internal/discover"
@@ -98,10 +99,16 @@ func (s *state) queueChildren(r *check.Rendered, ancestors map[*target.Applicati
 	var keep []*target.Application
 	for _, c := range children {
 		if slices.Contains(chain, c.Name()) {
-			s.problems = append(s.problems, finding.Finding{
-				Check: "discovery-error", Severity: finding.Error, App: parent.Name(), Location: c.Declared,
-				Message: fmt.Sprintf("app-of-apps cycle: %s declares %s, which is its own ancestor", parent.Name(), c.Name()),
-			})
+			// A root app whose source directory holds its own manifest
+			// manages itself: that is the same Application, not a new one.
+			// A different spec under an ancestor's name would make ArgoCD
+			// rewrite the ancestor on every sync: report it, stop the loop.
+			if anc := s.byName(c.App.Namespace, c.Name()); anc == nil || !equality.Semantic.DeepEqual(anc.App.Spec, c.App.Spec) {
+				s.problems = append(s.problems, finding.Finding{
+					Check: "discovery-error", Severity: finding.Error, App: parent.Name(), Location: c.Declared,
+					Message: fmt.Sprintf("app-of-apps cycle: %s declares %s, its own ancestor, with a different spec; ArgoCD would overwrite the ancestor on every sync", parent.Name(), c.Name()),
+				})
+			}
 			continue
 		}
 		ancestors[c] = chain
@@ -166,17 +173,19 @@ func renderProblem(r *check.Rendered) *finding.Finding {
 		Check: "render-error", Severity: finding.Error, App: t.App.Name(), Env: t.Env,
 		Location: t.App.Declared, Message: fmt.Sprintf("%s (%s) does not render: %v", t.App.Name(), t.Env, r.Err),
 	}
+	cause := r.Err
 	var re *render.Error
 	if errors.As(r.Err, &re) {
 		if !re.Loc.IsZero() {
 			f.Location = re.Loc
 		}
-		f.Message = fmt.Sprintf("%s (%s) does not render: %v", t.App.Name(), t.Env, re.Err)
+		cause = re.Err // the location is the finding's own; do not repeat it
+		f.Message = fmt.Sprintf("%s (%s) does not render: %v", t.App.Name(), t.Env, cause)
 	}
 	switch {
 	case errors.Is(r.Err, render.ErrOffline), errors.Is(r.Err, render.ErrJsonnet), errors.Is(r.Err, render.ErrUnsupported):
 		f.Check, f.Severity = "not-analyzed", finding.Info
-		f.Message = fmt.Sprintf("%s (%s) is not rendered: %v", t.App.Name(), t.Env, r.Err)
+		f.Message = fmt.Sprintf("%s (%s) is not rendered: %v", t.App.Name(), t.Env, cause)
 		f.Location = t.App.FieldLocation(sourceKey(t) + ".repoURL")
 	}
 	f.Evidence = []finding.Evidence{{Label: "application", Value: t.App.Name(), At: t.App.Declared}}
