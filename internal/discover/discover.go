@@ -74,7 +74,7 @@ func Discover(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discover: checkout root %q: %w", opts.Root, err)
 	}
-	d := &discoverer{opts: opts, root: root, log: opts.Logger}
+	d := &discoverer{opts: opts, root: root, log: opts.Logger, tfConsumed: map[string]bool{}}
 	if d.log == nil {
 		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -85,6 +85,11 @@ func Discover(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	d.terraform()
+	// An Application file that Terraform applies is declared by the
+	// resource, not a second time by the file.
+	d.apps = slices.DeleteFunc(d.apps, func(a *target.Application) bool {
+		return a.Origin == target.OriginYAML && d.tfConsumed[a.Declared.File]
+	})
 	sortApps(d.apps)
 	return &Result{Apps: d.apps, Problems: finding.SortAndDedupe(d.problems)}, nil
 }
@@ -99,6 +104,9 @@ type discoverer struct {
 	// tfDirs are the checkout-relative directories holding *.tf files, in
 	// walk order; each is one Terraform module.
 	tfDirs []string
+	// tfConsumed are manifest files a kubernetes_manifest reads through
+	// yamldecode(file()): the Terraform resource is their declaration.
+	tfConsumed map[string]bool
 }
 
 func (d *discoverer) errorf(loc finding.Location, format string, args ...any) {

@@ -26,6 +26,7 @@ type tfModule struct {
 	locals  map[string]*tfValue
 	ctx     *hcl.EvalContext
 	unknown map[string]string // "var.x" / "local.y" → why it has no value
+	broken  map[string]bool   // files with syntax errors: their resources are not read
 }
 
 // terraform reads every module directory that declares kubernetes_manifest
@@ -53,7 +54,7 @@ func (d *discoverer) tfModule(dir string) {
 			tfvars = append(tfvars, n)
 		}
 	}
-	m := &tfModule{d: d, dir: dir, abs: abs, src: map[string][]byte{}, unknown: map[string]string{}}
+	m := &tfModule{d: d, dir: dir, abs: abs, src: map[string][]byte{}, unknown: map[string]string{}, broken: map[string]bool{}}
 	relevant := false
 	var parsed []*hcl.File
 	var diags hcl.Diagnostics
@@ -84,7 +85,9 @@ func (d *discoverer) tfModule(dir string) {
 	m.files = parsed
 	for _, diag := range diags {
 		if diag.Severity == hcl.DiagError {
-			d.errorf(diagLocation(diag), "invalid Terraform: %s", diagText(diag))
+			loc := diagLocation(diag)
+			m.broken[loc.File] = true
+			d.errorf(loc, "invalid Terraform: %s", diagText(diag))
 		}
 	}
 	m.vars = m.loadVars(tfvars)

@@ -28,13 +28,15 @@ type manifestEval struct {
 	m       *tfModule
 	address string
 	fields  map[string]finding.Location
+	// yamlFile is the checkout-relative file read by yamldecode(file()).
+	yamlFile string
 }
 
 // resources turns every kubernetes_manifest whose manifest is an ArgoCD
 // Application into a target.Application.
 func (m *tfModule) resources() {
 	for _, b := range m.blocks("resource") {
-		if len(b.Labels) != 2 || b.Labels[0] != "kubernetes_manifest" {
+		if len(b.Labels) != 2 || b.Labels[0] != "kubernetes_manifest" || m.broken[b.DefRange().Filename] {
 			continue
 		}
 		attr, ok := b.Body.Attributes["manifest"]
@@ -62,6 +64,9 @@ func (m *tfModule) resources() {
 			Fields:           e.fields,
 			TerraformAddress: addr,
 		})
+		if e.yamlFile != "" {
+			m.d.tfConsumed[e.yamlFile] = true
+		}
 	}
 }
 
@@ -189,7 +194,8 @@ func (e *manifestEval) embeddedYAMLFields(arg hcl.Expression, p string) {
 		if err != nil {
 			return
 		}
-		e.yamlFields(data, m.d.rel(abs), 0, true, p)
+		e.yamlFile = m.d.rel(abs)
+		e.yamlFields(data, e.yamlFile, 0, true, p)
 	case *hclsyntax.TemplateExpr:
 		src := m.text(a.SrcRange)
 		v, diags := a.Value(m.evalCtx(a))
