@@ -1,0 +1,123 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
+)
+
+// RenderWithTemplates re-renders a Helm target like RenderValues, with the
+// text of some templates replaced: overrides maps a template's
+// checkout-relative file ("charts/db-init/templates/job.yaml") to its new
+// text. Checks use it to prove a template fix before proposing it. The
+// loaded chart is not modified; an override naming no template of the
+// chart is an error.
+func (r *Renderer) RenderWithTemplates(ctx context.Context, t *target.Target, vals map[string]any, overrides map[string]string) ([]*manifest.Object, error) {
+	var objs []*manifest.Object
+	err := r.withOverrides(ctx, t, overrides, func(ce *chartEntry) error {
+		var err error
+		objs, err = r.renderHelm(ce, t, deepCopyMap(vals))
+		return err
+	})
+	return objs, err
+}
+
+// RenderTemplateOutput renders a Helm target with vals and overrides (as
+// RenderWithTemplates) and returns the engine's raw text of each
+// overridden template, by the same checkout-relative file keys, before any
+// YAML parsing: comments and whitespace survive, so a probe template can
+// mark which branches executed.
+func (r *Renderer) RenderTemplateOutput(ctx context.Context, t *target.Target, vals map[string]any, overrides map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	err := r.withOverrides(ctx, t, overrides, func(ce *chartEntry) error {
+		files, err := r.engineOutput(ce, t, deepCopyMap(vals))
+		if err != nil {
+			return err
+		}
+		for name, file := range sourceFiles(ce, ce.chart) {
+			if _, ok := overrides[file]; ok {
+				out[file] = files[name]
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// withOverrides runs fn, bounded, on a chart entry whose templates carry
+// the overrides.
+func (r *Renderer) withOverrides(ctx context.Context, t *target.Target, overrides map[string]string, fn func(*chartEntry) error) error {
+	if t.Kind != target.SourceHelm && t.Kind != target.SourceRemoteHelm {
+		return &Error{Loc: finding.Location{File: t.Dir}, Err: fmt.Errorf("template overrides need a Helm target, got %q", t.Kind)}
+	}
+	return r.bounded(ctx, t, func(ctx context.Context) error {
+		ce, err := r.chartFor(ctx, t)
+		if err != nil {
+			return err
+		}
+		over := &chartEntry{dir: ce.dir, files: maps.Clone(ce.files)}
+		used := map[string]bool{}
+		over.chart = overrideTemplates(ce.chart, ce.files, over.files, overrides, used)
+		for file := range overrides {
+			if !used[file] {
+				return &Error{Loc: finding.Location{File: file}, Err: fmt.Errorf("no template %s in chart %s", file, ce.dir)}
+			}
+		}
+		return fn(over)
+	})
+}
+
+// overrideTemplates copies the chart tree, replacing the overridden
+// template files with new ones and recording their checkout paths in
+// files. Untouched templates and everything else stay shared; renderHelm
+// copies what Helm writes to.
+func overrideTemplates(c *chart.Chart, orig, files map[*chart.File]string, overrides map[string]string, used map[string]bool) *chart.Chart {
+	out := *c
+	out.Templates = make([]*chart.File, len(c.Templates))
+	for i, f := range c.Templates {
+		out.Templates[i] = f
+		if text, ok := overrides[orig[f]]; ok && f != nil {
+			nf := &chart.File{Name: f.Name, Data: []byte(text)}
+			files[nf] = orig[f]
+			out.Templates[i] = nf
+			used[orig[f]] = true
+		}
+	}
+	subs := make([]*chart.Chart, 0, len(c.Dependencies()))
+	for _, d := range c.Dependencies() {
+		subs = append(subs, overrideTemplates(d, orig, files, overrides, used))
+	}
+	out.SetDependencies(subs...)
+	return &out
+}
+
+// engineOutput is the first half of renderHelm: the engine's output per
+// template, without manifest sorting or parsing.
+func (r *Renderer) engineOutput(ce *chartEntry, t *target.Target, vals map[string]any) (map[string]string, error) {
+	c := copyChart(ce.chart)
+	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
+		return nil, &Error{Loc: finding.Location{File: ce.dir}, Err: fmt.Errorf("processing dependencies of %s: %w", c.Name(), err)}
+	}
+	caps, err := r.capabilities(t)
+	if err != nil {
+		return nil, &Error{Loc: appField(t, "helm.kubeVersion"), Err: err}
+	}
+	opts := chartutil.ReleaseOptions{Name: t.ReleaseName, Namespace: t.Namespace, Revision: 1, IsInstall: true}
+	renderVals, err := chartutil.ToRenderValues(c, vals, opts, caps)
+	if err != nil {
+		return nil, &Error{Loc: finding.Location{File: ce.dir}, Err: err}
+	}
+	files, err := engine.Engine{}.Render(c, renderVals)
+	if err != nil {
+		return nil, r.templateError(ce, c, err)
+	}
+	return files, nil
+}
