@@ -22,11 +22,11 @@ port: {{ $.port }}
 {{- end -}}
 `
 	cases := []struct {
-		name      string
-		tpl       string
-		want      []string // reads: "path" or "path*" for whole
-		reads     []string // ReadsPath true
-		unread    []string // ReadsPath false
+		name   string
+		tpl    string
+		want   []string // reads: "path" or "path*" for whole
+		reads  []string // ReadsPath true
+		unread []string // ReadsPath false
 	}{
 		{name: "plain", tpl: "a: {{ .Values.a.b }}\n", want: []string{"a.b*"}, reads: []string{"a.b", "a"}, unread: []string{"c", "a.c"}},
 		{name: "with rebinding", tpl: "{{ with .Values.db }}h: {{ .host }}{{ else }}{{ .Values.other }}{{ end }}", want: []string{"db", "db.host*", "other*"}, unread: []string{"db.port"}},
@@ -100,11 +100,11 @@ func mustPath(t *testing.T, s string) Path {
 
 func TestIndexSubchartsAndGlobals(t *testing.T) {
 	_, ch := writeChart(t, map[string]string{
-		"Chart.yaml": chartYAML + "dependencies:\n  - name: db\n    version: 1.0.0\n    alias: primary\n  - name: cache\n    version: 1.0.0\n",
-		"templates/cm.yaml":          "a: {{ .Values.primary.extra }}\nb: {{ .Subcharts.cache.Values.ttl }}\n",
-		"charts/db/Chart.yaml":       "apiVersion: v2\nname: db\nversion: 1.0.0\n",
-		"charts/db/templates/s.yaml": "size: {{ .Values.size }}\nregion: {{ .Values.global.region }}\n",
-		"charts/cache/Chart.yaml":    "apiVersion: v2\nname: cache\nversion: 1.0.0\n",
+		"Chart.yaml":                    chartYAML + "dependencies:\n  - name: db\n    version: 1.0.0\n    alias: primary\n  - name: cache\n    version: 1.0.0\n",
+		"templates/cm.yaml":             "a: {{ .Values.primary.extra }}\nb: {{ .Subcharts.cache.Values.ttl }}\n",
+		"charts/db/Chart.yaml":          "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+		"charts/db/templates/s.yaml":    "size: {{ .Values.size }}\nregion: {{ .Values.global.region }}\n",
+		"charts/cache/Chart.yaml":       "apiVersion: v2\nname: cache\nversion: 1.0.0\n",
 		"charts/cache/templates/_h.tpl": "{{ define \"cache.unused\" }}{{ .Values.never }}{{ end }}",
 		"charts/cache/templates/c.yaml": "{{ toYaml .Values.conf }}",
 	})
