@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -61,7 +63,7 @@ func (s *state) renderAll(ctx context.Context) error {
 	resolve.NameEnvironments(ts, s.cfg)
 	s.rendered = append(s.rendered, s.configTargets(ctx)...)
 	for _, r := range s.rendered {
-		if f := renderProblem(r); f != nil {
+		if f := renderProblem(r, s.root); f != nil {
 			s.problems = append(s.problems, *f)
 		}
 	}
@@ -159,7 +161,7 @@ func (s *state) renderOne(ctx context.Context, t *target.Target) *check.Rendered
 
 // renderProblem turns a Target that could not be rendered into its
 // finding, now that its environment is known.
-func renderProblem(r *check.Rendered) *finding.Finding {
+func renderProblem(r *check.Rendered, root string) *finding.Finding {
 	t := r.Target
 	if t.Blocked != nil {
 		f := *t.Blocked
@@ -188,6 +190,9 @@ func renderProblem(r *check.Rendered) *finding.Finding {
 		f.Message = fmt.Sprintf("%s (%s) is not rendered: %v", t.App.Name(), t.Env, cause)
 		f.Location = t.App.FieldLocation(sourceKey(t) + ".repoURL")
 	}
+	// Library errors name absolute paths (os.PathError); findings speak in
+	// checkout-relative paths only.
+	f.Message = strings.ReplaceAll(f.Message, root+string(filepath.Separator), "")
 	f.Evidence = []finding.Evidence{{Label: "application", Value: t.App.Name(), At: t.App.Declared}}
 	return f
 }
