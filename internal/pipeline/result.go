@@ -30,7 +30,7 @@ func buildResult(opts Options, root string, rendered []*check.Rendered, findings
 			ts.Chart = strings.TrimSuffix(t.Source.RepoURL+"/"+t.Source.Chart, "/")
 		}
 		if r.Err != nil {
-			ts.Error = r.Err.Error()
+			ts.Error = strings.ReplaceAll(r.Err.Error(), root+string(filepath.Separator), "")
 		}
 		res.Targets = append(res.Targets, ts)
 	}
