@@ -40,7 +40,7 @@ type Options struct {
 	// Extra returns more objects to read for an Application beyond its
 	// status.resources: the desired hooks, which ArgoCD does not list
 	// there. May be nil.
-	Extra func(app *v1alpha1.Application) []finding.ObjectRef
+	Extra  func(app *v1alpha1.Application) []finding.ObjectRef
 	Logger *slog.Logger
 }
 
