@@ -19,10 +19,10 @@ func TestParseArgoCDConfigMap(t *testing.T) {
 			name: "split keys, all, compare options",
 			data: map[string]any{
 				"resource.customizations.ignoreDifferences.admissionregistration.k8s.io_MutatingWebhookConfiguration": "jqPathExpressions:\n- .webhooks[]?.clientConfig.caBundle\n",
-				"resource.customizations.ignoreDifferences.all":                                                         "managedFieldsManagers:\n- kube-controller-manager\n",
-				"resource.customizations.ignoreDifferences.ConfigMap":                                                   "jsonPointers: [/data/x]",
-				"resource.customizations.health.argoproj.io_Rollout":                                                    "return {}",
-				"resource.compareoptions": "ignoreResourceStatusField: crd\nignoreAggregatedRoles: true\n",
+				"resource.customizations.ignoreDifferences.all":                                                       "managedFieldsManagers:\n- kube-controller-manager\n",
+				"resource.customizations.ignoreDifferences.ConfigMap":                                                 "jsonPointers: [/data/x]",
+				"resource.customizations.health.argoproj.io_Rollout":                                                  "return {}",
+				"resource.compareoptions":                                                                             "ignoreResourceStatusField: crd\nignoreAggregatedRoles: true\n",
 			},
 			want: SystemRules{
 				ByGroupKind: map[string]v1alpha1.OverrideIgnoreDiff{
@@ -37,7 +37,7 @@ func TestParseArgoCDConfigMap(t *testing.T) {
 		{
 			name: "legacy key replaced by split key",
 			data: map[string]any{
-				"resource.customizations": "apps/Deployment:\n  ignoreDifferences: |\n    jsonPointers:\n    - /spec/replicas\n",
+				"resource.customizations":                                   "apps/Deployment:\n  ignoreDifferences: |\n    jsonPointers:\n    - /spec/replicas\n",
 				"resource.customizations.ignoreDifferences.apps_Deployment": "jsonPointers:\n- /spec/paused\n",
 			},
 			want: SystemRules{ByGroupKind: map[string]v1alpha1.OverrideIgnoreDiff{"apps/Deployment": {JSONPointers: []string{"/spec/paused"}}}},
