@@ -1,0 +1,272 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
+)
+
+// configRollout finds config changes that do not roll the pods reading them.
+var configRollout = &Check{
+	ID:       "config-rollout",
+	Summary:  "a config change does not roll the pods that read it",
+	Severity: finding.Warning,
+	Modes:    Offline,
+	Doc: "A Deployment, StatefulSet, DaemonSet or Argo Rollout reads a ConfigMap or Secret (`envFrom`, `env.valueFrom`,\n" +
+		"a `configMap`/`secret` volume or a projected one, in containers or init containers), but changing the\n" +
+		"values that feed that object does not change the pod template. ArgoCD applies the new ConfigMap and\n" +
+		"reports Synced and Healthy, while the running pods keep the old config until something else restarts them.\n\n" +
+		"syncdoctor proves it by perturbation: it tags every string value with a marker and renders once to see which\n" +
+		"keys reach which config object (Secret `data` is base64-decoded first), then changes each such key and\n" +
+		"renders again. A key that changes the ConfigMap or Secret but not the pod template is reported, with the\n" +
+		"value file line that sets it. This catches a missing `checksum/config` annotation and a partial one (a\n" +
+		"checksum of `.Values.config` while the ConfigMap also merges `.Values.shared.config`). Numbers and booleans\n" +
+		"are perturbed only when their map also holds a string that reaches a config object; a chart whose values\n" +
+		"cannot carry markers (a strict values.schema.json) is skipped.\n\n" +
+		"Reloader (stakater/Reloader) counts as coverage, with its own rules (pkg/common/common.go ShouldReload):\n" +
+		"`reloader.stakater.com/auto`, `configmap.`/`secret.reloader.stakater.com/auto`, the\n" +
+		"`configmap.`/`secret.reloader.stakater.com/reload` lists (anchored regular expressions), and\n" +
+		"`reloader.stakater.com/search` with `reloader.stakater.com/match: \"true\"` on the source; the workload's\n" +
+		"annotations win and the pod template's are read only when the workload has none of them;\n" +
+		"`reloader.stakater.com/ignore` on the source and the `*.exclude.reloader.stakater.com/reload` lists veto.\n" +
+		"These annotations do nothing unless Reloader runs in the cluster, which syncdoctor cannot see offline.\n\n" +
+		"Config objects the application does not render (a Secret written by an ExternalSecret or a SealedSecret,\n" +
+		"a CSI SecretProviderClass, a ConfigMap of another app) cannot be checksummed: they are reported at info\n" +
+		"severity, naming who creates them when the repository shows it, and Reloader is the fix. Plain manifest\n" +
+		"directories cannot checksum at all; kustomize `configMapGenerator`/`secretGenerator` objects carry a content\n" +
+		"hash in their name and are covered. A checksum that changes when a key no template names is added (it\n" +
+		"hashes all of `.Values`) restarts the pods on every unrelated values edit and is reported at info.\n\n" +
+		"Fixes: a `checksum/config` pod template annotation hashing every key the perturbation found (through a\n" +
+		"helper in the library chart when the workload comes from one), or Reloader's annotation through the chart's\n" +
+		"`podAnnotations`-style value. Each fix is re-checked by rendering with it applied.",
+	Run: runConfigRollout,
+}
+
+func init() { register(configRollout) }
+
+// kustomizeHashed matches a name with kustomize's content-hash suffix
+// (sigs.k8s.io/kustomize/api/hasher encode: ten characters from a
+// vowel-free alphabet).
+var kustomizeHashed = regexp.MustCompile(`-[2456789bcdfghkmt]{10}$`)
+
+func runConfigRollout(ctx context.Context, in *Input) []finding.Finding {
+	var out []finding.Finding
+	fx := newFixer(in)
+	for _, rd := range in.Targets {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if rd.Err != nil || rd.Target == nil || rd.Target.App == nil {
+			continue
+		}
+		out = append(out, rolloutTarget(ctx, in, rd, fx)...)
+	}
+	return fx.finish(ctx, out)
+}
+
+// crPair is a workload and one config source it reads that nothing rolls.
+type crPair struct {
+	w   *crWorkload
+	s   crSource
+	obj *manifest.Object // the rendered source; nil when not rendered here
+}
+
+func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []finding.Finding {
+	ws := workloadsOf(rd.Objects)
+	if len(ws) == 0 {
+		return nil
+	}
+	t := rd.Target
+	idx := indexObjs(rd.Objects)
+	var files map[string]crFile
+	if rd.Chart != nil {
+		files = chartFiles(in, rd)
+	}
+	nth := map[string]int{}
+	sites := map[*crWorkload]*crSite{}
+	for _, w := range ws {
+		sites[w] = locate(in, rd, files, w.Obj, nth[w.Obj.File])
+		nth[w.Obj.File]++
+	}
+	var out []finding.Finding
+	var internal []crPair
+	srcs := map[string]*manifest.Object{}
+	for _, w := range ws {
+		for _, s := range w.Sources {
+			var obj *manifest.Object
+			if s.Kind != "SecretProviderClass" {
+				obj = idx[s.Kind+"/"+w.Obj.Ref.Namespace+"/"+s.Name]
+			}
+			var srcAnn map[string]string
+			if obj != nil {
+				srcAnn = obj.Annotations()
+			}
+			if ok, _ := reloaderCovers(w.Obj, s, srcAnn); ok {
+				continue
+			}
+			p := crPair{w: w, s: s, obj: obj}
+			switch {
+			case obj == nil:
+				out = append(out, externalFinding(in, rd, p, sites[w], fx))
+			case t.Kind == target.SourceKustomize && kustomizeHashed.MatchString(s.Name):
+				// a generator's hashed name changes with its content
+			case t.Kind == target.SourceHelm || t.Kind == target.SourceRemoteHelm:
+				internal = append(internal, p)
+				srcs[obj.Ref.String()] = obj
+			default:
+				out = append(out, plainFinding(rd, p, sites[w], fx))
+			}
+		}
+	}
+	if len(internal) == 0 || in.Renderer == nil {
+		return out
+	}
+	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), func(v map[string]any) ([]*manifest.Object, error) {
+		return in.Renderer.RenderValues(ctx, t, v)
+	})
+	if a == nil {
+		return out
+	}
+	origin := originsOf(in, t)
+	for _, w := range ws {
+		if a.overBroad[w.Obj.Ref.String()] {
+			out = append(out, overBroadFinding(rd, w, sites[w]))
+		}
+	}
+	for _, p := range internal {
+		wref, sref := p.w.Obj.Ref.String(), p.obj.Ref.String()
+		if a.unstable[wref] || a.unstable[sref] || a.overBroad[wref] {
+			continue
+		}
+		var missed, rolled []values.Path
+		for _, k := range a.feeds[sref] {
+			if a.rolls[wref][k.String()] {
+				rolled = append(rolled, k)
+			} else {
+				missed = append(missed, k)
+			}
+		}
+		if len(missed) == 0 {
+			continue
+		}
+		f := keyFinding(rd, p, sites[p.w], missed, rolled, origin)
+		fx.add(&f, rd, p, sites[p.w], a)
+		out = append(out, f)
+	}
+	return out
+}
+
+// readsFor returns whether a workload's template may read a key, from the
+// chart's values index (memoised per chart); without an index every key
+// may be read.
+func readsFor(in *Input, rd *Rendered) func(w *crWorkload, p values.Path) bool {
+	ix, _ := in.Memo("config-rollout/index/"+rd.Target.Dir+"/"+rd.Target.Source.Chart, func() any {
+		if rd.Chart == nil {
+			return (*values.Index)(nil)
+		}
+		ix, _ := values.IndexChartDir(rd.Chart, rd.Target.Dir)
+		return ix
+	}).(*values.Index)
+	return func(w *crWorkload, p values.Path) bool {
+		if ix == nil || ix.Incomplete() != "" {
+			return true
+		}
+		reads := ix.Reads(w.Obj.Source)
+		if reads == nil {
+			return true // not indexed under that name: assume it reads
+		}
+		for _, r := range reads {
+			if r.Path.HasPrefix(p) || (r.Whole && p.HasPrefix(r.Path)) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// originsOf returns where a key is set: the last value file (or the
+// chart's values.yaml) that holds it, with its line.
+func originsOf(in *Input, t *target.Target) func(values.Path) finding.Location {
+	var layers []*values.Layer
+	for _, f := range append([]string{path.Join(t.Dir, "values.yaml")}, t.ValueFiles...) {
+		data, err := in.Files.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if l, _ := values.ParseBytes(f, data); l != nil {
+			layers = append(layers, l)
+		}
+	}
+	return func(p values.Path) finding.Location {
+		for i := len(layers) - 1; i >= 0; i-- {
+			if _, ok := values.Lookup(layers[i].Values, p); ok {
+				loc := layers[i].At(p)
+				loc.Column = 0
+				return loc
+			}
+		}
+		return finding.Location{}
+	}
+}
+
+func keyText(p values.Path, at finding.Location) string {
+	if at.Line > 0 {
+		return fmt.Sprintf("`%s` (%s)", p, at)
+	}
+	return "`" + p.String() + "`"
+}
+
+func siteLoc(site *crSite, o *manifest.Object) finding.Location {
+	if site != nil {
+		return site.Primary()
+	}
+	return o.Location()
+}
+
+func wlText(o *manifest.Object) string { return o.Ref.Kind + " `" + o.Ref.Name + "`" }
+
+func keyFinding(rd *Rendered, p crPair, site *crSite, missed, rolled []values.Path, origin func(values.Path) finding.Location) finding.Finding {
+	first := origin(missed[0])
+	f := finding.Finding{
+		App: rd.Target.App.Name(), Env: rd.Target.Env, Object: p.w.Obj.Ref, Location: siteLoc(site, p.w.Obj),
+		Message: fmt.Sprintf("changing %s changes %s but not %s's pod template", keyText(missed[0], first), p.s, wlText(p.w.Obj)),
+		Impact: "ArgoCD applies the new " + p.s.Kind + " and reports Synced, but running pods keep the old config " +
+			"until something else restarts them; the next unrelated rollout then ships config nobody watched go out",
+	}
+	for i, k := range missed {
+		if i == 8 {
+			f.Evidence = append(f.Evidence, finding.Evidence{Label: "not rolled", Value: fmt.Sprintf("and %d more keys", len(missed)-8)})
+			break
+		}
+		f.Evidence = append(f.Evidence, finding.Evidence{Label: "not rolled", Value: k.String() + " changes " + p.s.String() + ", pod template unchanged", At: origin(k)})
+	}
+	f.Evidence = append(f.Evidence, finding.Evidence{Label: "read by", Value: p.s.Via + (map[bool]string{true: " (optional)"})[p.s.Optional]})
+	if len(rolled) > 0 {
+		names := make([]string, 0, len(rolled))
+		for _, k := range rolled {
+			names = append(names, k.String())
+		}
+		if len(names) > 6 {
+			names = append(names[:6], fmt.Sprintf("… %d more", len(rolled)-6))
+		}
+		f.Evidence = append(f.Evidence, finding.Evidence{Label: "rolls the pods", Value: strings.Join(names, ", ")})
+	}
+	return f
+}
+
+func overBroadFinding(rd *Rendered, w *crWorkload, site *crSite) finding.Finding {
+	return finding.Finding{
+		Severity: finding.Info,
+		App:      rd.Target.App.Name(), Env: rd.Target.Env, Object: w.Obj.Ref, Location: siteLoc(site, w.Obj),
+		Message:  fmt.Sprintf("%s's pod template annotations change with any values edit, not only its config", wlText(w.Obj)),
+		Evidence: []finding.Evidence{{Label: "probe", Value: "adding a values key no template names changes only the pod template annotations"}},
+		Impact:   "every values change, even one unrelated to this workload, restarts its pods",
+	}
+}

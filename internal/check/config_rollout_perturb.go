@@ -1,0 +1,351 @@
+package check
+
+import (
+	"context"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/values"
+)
+
+// maxPerturbed bounds the keys perturbed one by one per Target; a chart
+// with more candidate keys is skipped (silence, not a guess).
+const maxPerturbed = 256
+
+// crAnalysis is what perturbing one Helm Target's values showed.
+type crAnalysis struct {
+	// feeds maps a config object (Ref.String) to the keys whose change
+	// changes its data, sorted.
+	feeds map[string][]values.Path
+	// rolls maps a workload (Ref.String) to the keys (Path.String) whose
+	// change changes its pod template.
+	rolls map[string]map[string]bool
+	// overBroad holds workloads whose pod template changes when a key no
+	// template names is added to the values.
+	overBroad map[string]bool
+	// unstable holds objects that differ between two identical renders.
+	unstable map[string]bool
+	// landings maps a workload to the values maps whose entries become its
+	// annotations (for the Reloader fix).
+	landings map[string][]crLanding
+	// renders counts the renders made, for benchmarks.
+	renders int
+}
+
+// crLanding is a values map whose entries land in a workload's metadata
+// annotations (Meta) or pod template annotations.
+type crLanding struct {
+	Path values.Path
+	Meta bool
+}
+
+type renderFn func(vals map[string]any) ([]*manifest.Object, error)
+
+func indexObjs(objs []*manifest.Object) map[string]*manifest.Object {
+	out := make(map[string]*manifest.Object, len(objs))
+	for _, o := range objs {
+		out[o.Ref.String()] = o
+	}
+	return out
+}
+
+// analyzeRollout perturbs the values of rd to learn which keys change the
+// config objects srcs and which change the pod templates of ws. read tells
+// whether a workload's template may read a key (the values index); keys it
+// cannot read are perturbed together in one render.
+func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, render renderFn) *crAnalysis {
+	a := &crAnalysis{feeds: map[string][]values.Path{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
+	eff := effectiveValues(rd.Chart, rd.Values)
+	var tagged []*manifest.Object
+	var tags []crTag
+	var err error
+	for _, fill := range []bool{true, false} {
+		var tv map[string]any
+		tv, tags = tagValues(eff, fill)
+		a.renders++
+		if tagged, err = render(tv); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil // markers broke the chart (a schema, a strict format): stay silent
+	}
+	tIdx := indexObjs(tagged)
+	strKeys := map[string]values.Path{}
+	markerFeeds := map[string]map[string]bool{} // source -> key
+	for ref := range srcs {
+		o := tIdx[ref]
+		if o == nil {
+			continue
+		}
+		markerFeeds[ref] = map[string]bool{}
+		for _, i := range markersIn(sourceText(o), tags) {
+			if !tags[i].EmptyMap {
+				strKeys[tags[i].Path.String()] = tags[i].Path
+				markerFeeds[ref][tags[i].Path.String()] = true
+			}
+		}
+	}
+	for _, w := range ws {
+		if o := tIdx[w.Obj.Ref.String()]; o != nil {
+			a.landings[w.Obj.Ref.String()] = landingsOf(o, tags)
+		}
+	}
+	// Non-string leaves are perturbed one by one, and only when their map
+	// also holds a string that reaches a config object.
+	var single, group []values.Path
+	for _, p := range values.Leaves(eff) {
+		v, _ := values.Lookup(eff, p)
+		if _, isStr := v.(string); isStr || len(p) < 2 {
+			continue
+		}
+		if _, ok := perturb(v); !ok {
+			continue
+		}
+		parent := p[:len(p)-1]
+		for _, sk := range strKeys {
+			if sk.HasPrefix(parent) {
+				single = append(single, p)
+				break
+			}
+		}
+	}
+	for _, p := range strKeys {
+		readByAny := false
+		for _, w := range ws {
+			readByAny = readByAny || read(w, p)
+		}
+		if readByAny {
+			single = append(single, p)
+		} else {
+			group = append(group, p)
+		}
+	}
+	slices.SortFunc(single, comparePath)
+	slices.SortFunc(group, comparePath)
+	if len(single) > maxPerturbed {
+		return nil
+	}
+	base := indexObjs(rd.Objects)
+	probeKey := "syncdoctorProbe"
+	for _, ok := rd.Values[probeKey]; ok; _, ok = rd.Values[probeKey] {
+		probeKey += "X"
+	}
+	jobs := []map[string]any{withValue(rd.Values, values.Path{probeKey}, "probe")}
+	if len(group) > 0 {
+		gv := rd.Values
+		for _, p := range group {
+			v, _ := values.Lookup(eff, p)
+			pv, _ := perturb(v)
+			gv = withValue(gv, p, pv)
+		}
+		jobs = append(jobs, gv)
+	}
+	for _, p := range single {
+		v, _ := values.Lookup(eff, p)
+		pv, _ := perturb(v)
+		jobs = append(jobs, withValue(rd.Values, p, pv))
+	}
+	results := renderAll(ctx, render, jobs)
+	a.renders += len(jobs)
+	probe := results[0]
+	if probe == nil {
+		return nil
+	}
+	// Anything the probe changed is either over-broad or random; one more
+	// plain render tells which.
+	suspicious := false
+	for ref := range srcs {
+		suspicious = suspicious || changedSource(base, probe, ref)
+	}
+	for _, w := range ws {
+		suspicious = suspicious || changedTemplate(base, probe, w.Obj.Ref.String())
+	}
+	if suspicious {
+		a.renders++
+		again, err := render(rd.Values)
+		if err != nil {
+			return nil
+		}
+		ai := indexObjs(again)
+		for ref, o := range base {
+			if n := ai[ref]; n == nil || sourceCanon(n) != sourceCanon(o) || templateCanon(n) != templateCanon(o) {
+				a.unstable[ref] = true
+			}
+		}
+	}
+	for _, w := range ws {
+		ref := w.Obj.Ref.String()
+		a.rolls[ref] = map[string]bool{}
+		if !a.unstable[ref] && changedTemplate(base, probe, ref) {
+			srcMoved := false
+			for _, s := range w.Sources {
+				srcMoved = srcMoved || changedSource(base, probe, s.Kind+"/"+w.Obj.Ref.Namespace+"/"+s.Name)
+			}
+			a.overBroad[ref] = !srcMoved
+		}
+	}
+	feeds := map[string]map[string]values.Path{}
+	addFeed := func(src string, p values.Path) {
+		if feeds[src] == nil {
+			feeds[src] = map[string]values.Path{}
+		}
+		feeds[src][p.String()] = p
+	}
+	next := 1
+	if len(group) > 0 {
+		g := results[next]
+		next++
+		var regroup []values.Path
+		rolled := false
+		for _, w := range ws {
+			rolled = rolled || g == nil || changedTemplate(base, g, w.Obj.Ref.String())
+		}
+		if rolled {
+			regroup = group // the index was too optimistic: test one by one
+		} else {
+			for _, p := range group {
+				for src, ks := range markerFeeds {
+					if ks[p.String()] && changedSource(base, g, src) {
+						addFeed(src, p)
+					}
+				}
+			}
+		}
+		if len(single)+len(regroup) > maxPerturbed {
+			return nil
+		}
+		var more []map[string]any
+		for _, p := range regroup {
+			v, _ := values.Lookup(eff, p)
+			pv, _ := perturb(v)
+			more = append(more, withValue(rd.Values, p, pv))
+		}
+		extra := renderAll(ctx, render, more)
+		a.renders += len(more)
+		single = append(single, regroup...)
+		results = append(results, extra...)
+	}
+	for i, p := range single {
+		objs := results[next+i]
+		if objs == nil {
+			continue // the perturbed value broke the render: no evidence
+		}
+		for src := range srcs {
+			if changedSource(base, objs, src) {
+				addFeed(src, p)
+			}
+		}
+		for _, w := range ws {
+			if changedTemplate(base, objs, w.Obj.Ref.String()) {
+				a.rolls[w.Obj.Ref.String()][p.String()] = true
+			}
+		}
+	}
+	for src, ks := range feeds {
+		for _, p := range ks {
+			a.feeds[src] = append(a.feeds[src], p)
+		}
+		slices.SortFunc(a.feeds[src], comparePath)
+	}
+	return a
+}
+
+func comparePath(a, b values.Path) int { return strings.Compare(a.String(), b.String()) }
+
+// changedSource reports whether the config object ref has other data in
+// objs than in base. An object that disappears is not counted: the key
+// then renamed or removed it, which says nothing about its content.
+func changedSource(base map[string]*manifest.Object, objs []*manifest.Object, ref string) bool {
+	b := base[ref]
+	if b == nil {
+		return false
+	}
+	for _, o := range objs {
+		if o.Ref.String() == ref {
+			return sourceCanon(o) != sourceCanon(b)
+		}
+	}
+	return false
+}
+
+// changedTemplate reports whether the workload ref has another pod
+// template in objs. A workload that disappears counts as changed (a
+// renamed workload is a new rollout), which keeps the check quiet.
+func changedTemplate(base map[string]*manifest.Object, objs []*manifest.Object, ref string) bool {
+	b := base[ref]
+	if b == nil {
+		return true
+	}
+	for _, o := range objs {
+		if o.Ref.String() == ref {
+			return templateCanon(o) != templateCanon(b)
+		}
+	}
+	return true
+}
+
+// renderAll renders every job across the cores; a failed render leaves
+// nil in its slot.
+func renderAll(ctx context.Context, render renderFn, jobs []map[string]any) [][]*manifest.Object {
+	out := make([][]*manifest.Object, len(jobs))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, vals := range jobs {
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
+			}
+			objs, err := render(vals)
+			if err == nil {
+				mu.Lock()
+				out[i] = objs
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
+// landingsOf finds the values maps whose entries became annotations of the
+// tagged workload o: an annotation whose value is a string marker of a key
+// named like the annotation, or the marker entry of an empty map.
+func landingsOf(o *manifest.Object, tags []crTag) []crLanding {
+	var out []crLanding
+	seen := map[string]bool{}
+	for _, meta := range []bool{true, false} {
+		var ann map[string]any
+		if meta {
+			ann, _ = manifest.Get(o.Content, "metadata", "annotations").(map[string]any)
+		} else {
+			ann, _ = manifest.Get(o.Content, "spec", "template", "metadata", "annotations").(map[string]any)
+		}
+		for _, k := range slices.Sorted(maps.Keys(ann)) {
+			v, _ := ann[k].(string)
+			for _, i := range markersIn(k+"\n"+v, tags) {
+				t := tags[i]
+				p := t.Path
+				if !t.EmptyMap {
+					if len(p) < 2 || p[len(p)-1] != k {
+						continue
+					}
+					p = p[:len(p)-1]
+				}
+				if key := p.String(); !seen[key] {
+					seen[key] = true
+					out = append(out, crLanding{Path: p, Meta: meta})
+				}
+			}
+		}
+	}
+	return out
+}
