@@ -54,12 +54,7 @@ func (m *missing) guardFix(ctx context.Context, in *Input) (finding.Fix, bool) {
 		if !m.topLevel() {
 			ref = "$" + ref
 		}
-		newExpr := "or " + expr + " " + ref
-		if !strings.HasPrefix(expr, "or ") && strings.ContainsAny(expr, " (|") {
-			newExpr = "or (" + expr + ") " + ref
-		} else if strings.HasPrefix(expr, "or ") {
-			newExpr = expr + " " + ref
-		}
+		newExpr := widenGuard(expr, ref)
 		newAction := m.action[:i+2] + " " + newExpr + " " + m.action[end:]
 		newText := m.text[:m.actionOff] + newAction + m.text[m.actionOff+len(m.action):]
 		objs, err := tr.RenderWithTemplates(ctx, t, m.r.Values, map[string]string{m.file: newText})
@@ -211,4 +206,30 @@ func rnrCopy(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// widenGuard adds ref as one more alternative of a guard expression: into
+// its first `(or …)` group when it has one (keeping the `and` around it),
+// else into a top-level or, else as `or EXPR ref`.
+func widenGuard(expr, ref string) string {
+	if i := strings.Index(expr, "(or "); i >= 0 {
+		depth := 0
+		for j := i; j < len(expr); j++ {
+			switch expr[j] {
+			case '(':
+				depth++
+			case ')':
+				if depth--; depth == 0 {
+					return expr[:j] + " " + ref + expr[j:]
+				}
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(expr, "or "):
+		return expr + " " + ref
+	case strings.ContainsAny(expr, " (|"):
+		return "or (" + expr + ") " + ref
+	}
+	return "or " + expr + " " + ref
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"text/template/parse"
 
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/target"
@@ -159,16 +160,62 @@ func rnrLineOffset(text string, line int) int {
 // switchedOff reports a tested key the target's own values set to false
 // (true under `not`): the template is off on purpose.
 func (m *missing) switchedOff(in *Input) (values.Path, bool) {
+	negs := negatedFields(m.guard.Expr)
 	for _, p := range m.guard.TestPaths() {
 		if _, user := rnrOrigin(in, m.r, p); !user {
 			continue
 		}
 		v, _ := values.Lookup(m.r.Values, p)
-		if b, ok := v.(bool); ok && b == m.guard.Negated {
+		if b, ok := v.(bool); ok && b == negs[p.String()] {
 			return p, true
 		}
 	}
 	return nil, false
+}
+
+// negatedFields maps each .Values path of a guard expression to whether
+// it sits under an odd number of `not`: then true switches the guard off.
+// Paths through variables or a rebound dot are not resolved (absent).
+func negatedFields(expr string) map[string]bool {
+	out := map[string]bool{}
+	tr := parse.New("guard")
+	tr.Mode = parse.SkipFuncCheck
+	trees := map[string]*parse.Tree{}
+	if _, err := tr.Parse("{{ if "+expr+" }}{{ end }}", "", "", trees); err != nil || trees["guard"] == nil {
+		return out
+	}
+	var walk func(n parse.Node, neg bool)
+	walk = func(n parse.Node, neg bool) {
+		switch n := n.(type) {
+		case *parse.IfNode:
+			walk(n.Pipe, neg)
+		case *parse.PipeNode:
+			for _, c := range n.Cmds {
+				walk(c, neg)
+			}
+		case *parse.CommandNode:
+			if len(n.Args) > 0 {
+				if id, ok := n.Args[0].(*parse.IdentifierNode); ok && id.Ident == "not" {
+					neg = !neg
+				}
+			}
+			for _, a := range n.Args {
+				walk(a, neg)
+			}
+		case *parse.FieldNode:
+			if len(n.Ident) > 1 && n.Ident[0] == "Values" {
+				out[values.Path(n.Ident[1:]).String()] = neg
+			}
+		case *parse.VariableNode:
+			if len(n.Ident) > 2 && n.Ident[0] == "$" && n.Ident[1] == "Values" {
+				out[values.Path(n.Ident[2:]).String()] = neg
+			}
+		}
+	}
+	for _, n := range trees["guard"].Root.Nodes {
+		walk(n, false)
+	}
+	return out
 }
 
 // alternatives are the keys the guarded body reads that are set (truthy)
