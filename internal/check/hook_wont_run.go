@@ -103,7 +103,7 @@ func hookFindings(in *Input, a *appRender) []finding.Finding {
 			continue
 		}
 		t := a.first.Target
-		types := strings.Join(h.HookTypes(), ",")
+		types := hookPhases(h)
 		f := finding.Finding{
 			App: app.Name(), Env: t.Env, Object: h.Ref, Location: hookLine(in, h),
 			Evidence: []finding.Evidence{
@@ -246,4 +246,23 @@ func syncNowFix(app, ns string) finding.Fix {
 		Patch: fmt.Sprintf(`kubectl patch application %s -n %s --type merge -p '{"operation":{"initiatedBy":{"username":"syncdoctor"},"sync":{"syncStrategy":{"hook":{}}}}}'`, app, ns) +
 			"\n# durable: add a regular resource that changes with the hook (a ConfigMap of its inputs), or make it a regular resource ordered by argocd.argoproj.io/sync-wave",
 	}
+}
+
+// hookPhases names the ArgoCD phases of a hook, with Helm hooks mapped as
+// gitops-engine pkg/sync/hook/helm/type.go maps them.
+func hookPhases(o *manifest.Object) string {
+	if _, ok := o.Annotations()["argocd.argoproj.io/hook"]; ok {
+		return strings.Join(o.HookTypes(), ",")
+	}
+	m := map[string]string{"pre-install": "PreSync", "pre-upgrade": "PreSync", "post-install": "PostSync", "post-upgrade": "PostSync"}
+	var out []string
+	for _, t := range o.HookTypes() {
+		if p, ok := m[t]; ok && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return "Helm " + strings.Join(o.HookTypes(), ",")
+	}
+	return strings.Join(out, ",")
 }
