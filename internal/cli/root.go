@@ -77,6 +77,7 @@ comes with its evidence and a ready fix.`,
 	root.AddCommand(
 		newCheckCommand(s, g),
 		newChecksCommand(s),
+		newLiveCommand(s, g),
 		newExplainCommand(s),
 		newVersionCommand(s),
 	)

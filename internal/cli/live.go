@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/live"
+	"github.com/syncdoctor/syncdoctor/internal/pipeline"
+	"github.com/syncdoctor/syncdoctor/internal/report"
+)
+
+type liveOptions struct {
+	g             *globalOptions
+	kube          *genericclioptions.ConfigFlags
+	repo          string
+	apps          []string
+	argoNamespace string
+	argoVersion   string
+	outputs       []string
+	failOn        string
+	checks        []string
+
+	sinks   []outputSink
+	failSev finding.Severity
+}
+
+func newLiveCommand(s Streams, g *globalOptions) *cobra.Command {
+	o := &liveOptions{g: g, kube: genericclioptions.NewConfigFlags(true)}
+	cmd := &cobra.Command{
+		Use:   "live",
+		Short: "Explain what a cluster's ArgoCD apps are doing against the checkout (read-only)",
+		Long: `live reads the ArgoCD Applications of a cluster (get, list and watch only: it
+never writes), renders the checkout in --repo as ArgoCD would, and explains
+OutOfSync resources field by field, pods running with stale ConfigMaps or
+Secrets, and hooks that have not run. The cluster is reached with kubectl's
+connection flags (--kubeconfig, --context, ...).
+
+Exit code: 0 when no finding is at or above --fail-on, 1 when one is, 2 when
+nothing could be read (unreachable cluster, refused credentials, RBAC denied
+on Applications) or on a usage error. Reads denied on other resources are
+reported and the rest still checked.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.complete(); err != nil {
+				return err
+			}
+			return o.run(cmd, s)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.repo, "repo", ".", "the Git checkout holding the desired state")
+	fs.StringArrayVar(&o.apps, "app", nil, "check only this Application, repeatable (default all)")
+	fs.StringVar(&o.argoNamespace, "argocd-namespace", live.DefaultArgoCDNamespace, "namespace of the ArgoCD Applications")
+	fs.StringVar(&o.argoVersion, "argocd-version", "", "ArgoCD version to model when the cluster does not show it (argocd-server's image)")
+	fs.StringArrayVarP(&o.outputs, "output", "o", nil,
+		"output format FORMAT or FORMAT=PATH, repeatable ("+strings.Join(report.Names(), ", ")+"); default text on stdout")
+	fs.StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
+	fs.StringArrayVar(&o.checks, "check", nil, "run only this check ID, repeatable")
+	o.kube.AddFlags(fs)
+	return cmd
+}
+
+func (o *liveOptions) complete() error {
+	if o.failOn != "none" {
+		sev, err := finding.ParseSeverity(o.failOn)
+		if err != nil {
+			return usageErrorf("--fail-on: %v (or none)", err)
+		}
+		o.failSev = sev
+	}
+	sinks, err := parseOutputs(o.outputs)
+	if err != nil {
+		return err
+	}
+	o.sinks = sinks
+	return nil
+}
+
+func (o *liveOptions) run(cmd *cobra.Command, s Streams) error {
+	logger, err := o.g.logger(s.Err)
+	if err != nil {
+		return err
+	}
+	color, err := o.g.colorEnabled(s)
+	if err != nil {
+		return err
+	}
+	cfg, err := o.kube.ToRESTConfig()
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("cluster configuration: %w", err)}
+	}
+	run, err := pipeline.Live(cmd.Context(), pipeline.LiveOptions{
+		Options: pipeline.Options{
+			Root: o.repo, Checks: o.checks, Logger: logger, CacheDir: cacheDir(s),
+			Tool: report.Tool{Name: "syncdoctor", Version: Version()}, GeneratedAt: time.Now().UTC(),
+		},
+		RESTConfig: cfg, ArgoCDNamespace: o.argoNamespace, Apps: o.apps, ArgoCDVersion: o.argoVersion,
+	})
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	for _, u := range run.Input.Live.Unread {
+		fmt.Fprintf(s.Err, "syncdoctor: warning: could not %s %s (namespace %q, name %q): %s\n", u.Verb, u.Resource, u.Namespace, u.Name, u.Err)
+	}
+	if err := writeOutputs(o.sinks, s, report.Options{Color: color}, run.Result); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if o.failSev != 0 {
+		for _, f := range run.Result.Findings {
+			if f.Severity >= o.failSev {
+				return &ExitError{Code: ExitFindings}
+			}
+		}
+	}
+	return nil
+}
