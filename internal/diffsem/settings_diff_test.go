@@ -25,9 +25,9 @@ func TestOverridesMatchSettingsManager(t *testing.T) {
 		{"resource.compareoptions": "ignoreResourceStatusField: bogus\n"},
 		{
 			"resource.customizations.ignoreDifferences.admissionregistration.k8s.io_MutatingWebhookConfiguration": "jqPathExpressions:\n- .webhooks[]?.clientConfig.caBundle\n",
-			"resource.customizations.ignoreDifferences.all":                                                         "jsonPointers:\n- /metadata/labels/x\nmanagedFieldsManagers:\n- kube-controller-manager\n",
-			"resource.customizations.ignoreDifferences.ConfigMap":                                                   "jsonPointers: [/data/x]",
-			"resource.customizations.knownTypeFields.argoproj.io_Rollout":                                           "- field: spec.template.spec\n  type: core/v1/PodSpec\n",
+			"resource.customizations.ignoreDifferences.all":                                                       "jsonPointers:\n- /metadata/labels/x\nmanagedFieldsManagers:\n- kube-controller-manager\n",
+			"resource.customizations.ignoreDifferences.ConfigMap":                                                 "jsonPointers: [/data/x]",
+			"resource.customizations.knownTypeFields.argoproj.io_Rollout":                                         "- field: spec.template.spec\n  type: core/v1/PodSpec\n",
 		},
 		{
 			"resource.customizations": "apps/Deployment:\n  ignoreDifferences: |\n    jsonPointers:\n    - /spec/replicas\n",
