@@ -16,7 +16,7 @@ import (
 
 // writeRepo writes files (checkout-relative path → content) under a fresh
 // temporary directory and returns it.
-func writeRepo(t *testing.T, files map[string]string) string {
+func writeRepo(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	for name, content := range files {
