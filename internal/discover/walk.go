@@ -41,7 +41,7 @@ func (d *discoverer) walk(ctx context.Context) error {
 			if p == d.root {
 				return fmt.Errorf("discover: reading checkout root: %w", err)
 			}
-			d.skipped(finding.Location{File: rel}, "cannot read %s: %v", rel, errors.Unwrap(err))
+			d.skipped(finding.Location{File: rel}, "cannot read %s: %v", rel, ioErr(err))
 			if e != nil && e.IsDir() {
 				return filepath.SkipDir
 			}
@@ -146,7 +146,7 @@ func (d *discoverer) insideRoot(p string) bool {
 func (d *discoverer) readManifest(p, rel string) ([]byte, bool) {
 	f, err := os.Open(p)
 	if err != nil {
-		d.skipped(finding.Location{File: rel}, "cannot read %s: %v", rel, errors.Unwrap(err))
+		d.skipped(finding.Location{File: rel}, "cannot read %s: %v", rel, ioErr(err))
 		return nil, false
 	}
 	defer f.Close()
@@ -183,4 +183,14 @@ func containsStream(r io.Reader, needle []byte) bool {
 		keep = min(len(needle)-1, total)
 		copy(buf, buf[total-keep:total])
 	}
+}
+
+// ioErr drops the absolute path an fs.PathError carries: messages name
+// checkout-relative paths only.
+func ioErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
