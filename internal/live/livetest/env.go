@@ -49,9 +49,10 @@ type Env struct {
 }
 
 // controlPlaneTimeout bounds each of etcd's and kube-apiserver's start and
-// stop. envtest's 20 s default is too tight on a loaded 2-core CI machine;
-// a healthy start takes a few seconds.
-const controlPlaneTimeout = 90 * time.Second
+// stop, and the wait for the CRDs to be served. envtest's defaults (20 s,
+// 10 s) are too tight on a loaded 2-core CI machine; a healthy start takes
+// a few seconds.
+const controlPlaneTimeout = 2 * time.Minute
 
 // Start starts kube-apiserver and etcd, installs the CRDs and waits until
 // they are served, and registers Stop with t.Cleanup. It skips the test
@@ -71,6 +72,9 @@ func Start(t *testing.T, opts Options) *Env {
 		CRDInstallOptions: envtest.CRDInstallOptions{
 			Paths:              crds,
 			ErrorIfPathMissing: true,
+			// envtest waits 10 s by default for the CRDs to be served,
+			// which a loaded machine can exceed.
+			MaxTime: controlPlaneTimeout,
 		},
 		ControlPlaneStartTimeout: controlPlaneTimeout,
 		ControlPlaneStopTimeout:  controlPlaneTimeout,
