@@ -21,6 +21,7 @@ type checkOptions struct {
 	outputs     []string
 	failOn      string
 	kubeVersion string
+	argocdVer   string
 	apiVersions []string
 	offline     bool
 	checks      []string
@@ -61,6 +62,7 @@ func (o *checkOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
 	fs.StringVar(&o.kubeVersion, "kube-version", "", "Kubernetes version charts see (.Capabilities.KubeVersion); default from .syncdoctor.yaml, else a recent minor")
 	fs.StringArrayVar(&o.apiVersions, "api-versions", nil, "extra API versions charts see (.Capabilities.APIVersions), repeatable")
+	fs.StringVar(&o.argocdVer, "argocd-version", "", "ArgoCD version whose diff semantics to model (e.g. 3.1, 2.14); default from .syncdoctor.yaml argocdVersion, else the current 3.x")
 	fs.BoolVar(&o.offline, "offline", false, "never pull remote Helm charts")
 	fs.StringArrayVar(&o.checks, "check", nil, "run only this check ID, repeatable")
 	fs.StringVar(&o.configFile, "config", "", "configuration file (default DIR/.syncdoctor.yaml)")
@@ -101,7 +103,7 @@ func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
 	}
 	opts := pipeline.Options{
 		Root: o.root, KubeVersion: o.kubeVersion, APIVersions: o.apiVersions, Offline: o.offline,
-		Checks: o.checks, Timeout: o.timeout, MaxOutputBytes: o.maxOutput, Logger: logger,
+		ArgoCDVersion: o.argocdVer, Checks: o.checks, Timeout: o.timeout, MaxOutputBytes: o.maxOutput, Logger: logger,
 		Tool: report.Tool{Name: "syncdoctor", Version: Version()}, GeneratedAt: time.Now().UTC(),
 		CacheDir: cacheDir(s),
 	}

@@ -25,10 +25,13 @@ import (
 type Options struct {
 	Root string
 	// Config, when set, replaces reading .syncdoctor.yaml from Root.
-	Config         *config.Config
-	KubeVersion    string   // default render.DefaultKubeVersion or the config's
-	APIVersions    []string // added to Helm's default API versions
-	Offline        bool     // never pull remote charts
+	Config      *config.Config
+	KubeVersion string   // default render.DefaultKubeVersion or the config's
+	APIVersions []string // added to Helm's default API versions
+	Offline     bool     // never pull remote charts
+	// ArgoCDVersion, when set, replaces the configuration's argocdVersion
+	// (the diff semantics checks model, e.g. "2.14" or "3.1").
+	ArgoCDVersion  string
 	CacheDir       string
 	Timeout        time.Duration // per render
 	MaxOutputBytes int           // per render
@@ -66,6 +69,11 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 		if cfg, err = config.Load(root); err != nil {
 			return nil, err
 		}
+	}
+	if opts.ArgoCDVersion != "" {
+		c := *cfg // checks read the version from the configuration
+		c.ArgoCDVersion = opts.ArgoCDVersion
+		cfg = &c
 	}
 	logger := opts.Logger
 	if logger == nil {
