@@ -28,6 +28,8 @@ type fixer struct {
 	reqs map[string]*fixReq
 	lib  map[string]map[string]values.Path // library file -> hashed paths
 	memo map[string]bool                   // validation results
+	// rendered memoises validation renders shared by several findings.
+	rendered map[string][]*manifest.Object
 }
 
 type fixReq struct {
@@ -39,7 +41,7 @@ type fixReq struct {
 }
 
 func newFixer(in *Input) *fixer {
-	return &fixer{in: in, reqs: map[string]*fixReq{}, lib: map[string]map[string]values.Path{}, memo: map[string]bool{}}
+	return &fixer{in: in, reqs: map[string]*fixReq{}, lib: map[string]map[string]values.Path{}, memo: map[string]bool{}, rendered: map[string][]*manifest.Object{}}
 }
 
 // add records a perturbation finding: the checksum must cover every key
@@ -249,10 +251,12 @@ func (fx *fixer) templateFix(ctx context.Context, r *fixReq) (finding.Fix, bool)
 	if !ok {
 		return finding.Fix{}, false
 	}
-	key := r.rd.Target.ID() + "\x00" + r.p.w.Obj.Ref.String() + "\x00" + text
+	// The same edit to the same chart proves the same mechanism in every
+	// environment: validate it once.
+	key := r.rd.Target.Dir + "\x00" + r.p.w.Obj.Ref.Kind + "\x00" + r.p.w.Obj.Source + "\x00" + text
 	valid, seen := fx.memo[key]
 	if !seen {
-		valid = fx.validateTemplate(ctx, tr, r, text)
+		valid = fx.validateTemplate(ctx, tr, r, text, hash)
 		fx.memo[key] = valid
 	}
 	if !valid {
@@ -269,7 +273,7 @@ func (fx *fixer) templateFix(ctx context.Context, r *fixReq) (finding.Fix, bool)
 // validateTemplate renders the chart with the edited template and checks
 // that every key feeding the workload's sources now changes its pod
 // template.
-func (fx *fixer) validateTemplate(ctx context.Context, tr crTemplateRenderer, r *fixReq, text string) bool {
+func (fx *fixer) validateTemplate(ctx context.Context, tr crTemplateRenderer, r *fixReq, text string, hash []values.Path) bool {
 	t := r.rd.Target
 	ov := map[string]string{r.site.File: text}
 	base, err := tr.RenderWithTemplates(ctx, t, r.rd.Values, ov)
@@ -279,9 +283,22 @@ func (fx *fixer) validateTemplate(ctx context.Context, tr crTemplateRenderer, r 
 	bi := indexObjs(base)
 	eff := effectiveValues(r.rd.Chart, r.rd.Values)
 	ref := r.p.w.Obj.Ref.String()
+	// The annotation hashes whole maps (coverPaths), so one key per hashed
+	// path proves the path; keys hashed one by one are each tried.
 	var jobs []map[string]any
+	tried := map[string]bool{}
 	for _, s := range r.p.w.Sources {
 		for _, k := range r.a.feeds[s.Kind+"/"+r.p.w.Obj.Ref.Namespace+"/"+s.Name] {
+			h := k.String()
+			for _, hp := range hash {
+				if k.HasPrefix(hp) {
+					h = hp.String()
+				}
+			}
+			if tried[h] {
+				continue
+			}
+			tried[h] = true
 			v, _ := values.Lookup(eff, k)
 			pv, _ := perturb(v)
 			jobs = append(jobs, withValue(r.rd.Values, k, pv))
@@ -321,20 +338,22 @@ func (fx *fixer) reloaderFix(ctx context.Context, r *fixReq) (finding.Fix, bool)
 		return map[bool]int{true: 0, false: 1}[a.Meta] - map[bool]int{true: 0, false: 1}[b.Meta]
 	})
 	for _, l := range lands {
-		vals := withValue(rd.Values, l.Path.Child(autoAnnotation), "true")
-		objs, err := fx.in.Renderer.RenderValues(ctx, rd.Target, vals)
-		if err != nil {
-			continue
+		// auto covers every source a container reads, whatever its name:
+		// one render per chart, workload template and landing suffices.
+		vk := rd.Target.Dir + "\x00" + r.p.w.Obj.Source + "\x00" + r.p.w.Obj.Ref.Kind + "\x00" + r.p.s.Kind + "\x00" + l.Path.String()
+		valid, seen := fx.memo[vk]
+		if !seen {
+			objs, _ := fx.in.Renderer.RenderValues(ctx, rd.Target, withValue(rd.Values, l.Path.Child(autoAnnotation), "true"))
+			var srcAnn map[string]string
+			if r.p.obj != nil {
+				srcAnn = r.p.obj.Annotations()
+			}
+			if w := indexObjs(objs)[r.p.w.Obj.Ref.String()]; w != nil {
+				valid, _ = reloaderCovers(w, r.p.s, srcAnn)
+			}
+			fx.memo[vk] = valid
 		}
-		w := indexObjs(objs)[r.p.w.Obj.Ref.String()]
-		var srcAnn map[string]string
-		if r.p.obj != nil {
-			srcAnn = r.p.obj.Annotations()
-		}
-		if w == nil {
-			continue
-		}
-		if ok, _ := reloaderCovers(w, r.p.s, srcAnn); !ok {
+		if !valid {
 			continue
 		}
 		var b strings.Builder
@@ -356,8 +375,13 @@ func (fx *fixer) reloaderFix(ctx context.Context, r *fixReq) (finding.Fix, bool)
 // (only external sources) to find its annotation values.
 func (fx *fixer) landings(ctx context.Context, rd *Rendered, w *crWorkload) []crLanding {
 	v, tags := tagValues(effectiveValues(rd.Chart, rd.Values), true)
-	objs, err := fx.in.Renderer.RenderValues(ctx, rd.Target, v)
-	if err != nil {
+	mk := rd.Target.ID() + "\x00<markers>"
+	objs, seen := fx.rendered[mk]
+	if !seen {
+		objs, _ = fx.in.Renderer.RenderValues(ctx, rd.Target, v)
+		fx.rendered[mk] = objs
+	}
+	if objs == nil {
 		return nil
 	}
 	o := indexObjs(objs)[w.Obj.Ref.String()]
