@@ -76,6 +76,7 @@ comes with its evidence and a ready fix.`,
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn or error")
 	root.AddCommand(
 		newCheckCommand(s, g),
+		newFixCommand(s, g),
 		newChecksCommand(s),
 		newLiveCommand(s, g),
 		newExplainCommand(s),

@@ -120,6 +120,7 @@ type fileState struct {
 	mode       fs.FileMode
 	orig, cur  []byte
 	claims     []claim
+	done       []finding.Edit
 	texts      []textClaim
 	structural bool // a YAML or HCL edit changed the file: At positions no longer hold
 }

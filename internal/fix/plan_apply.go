@@ -3,6 +3,7 @@ package fix
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -28,6 +29,7 @@ func (s *state) apply(owner int, edits []finding.Edit) error {
 			cp := *fs
 			cp.claims = append([]claim(nil), fs.claims...)
 			cp.texts = append([]textClaim(nil), fs.texts...)
+			cp.done = append([]finding.Edit(nil), fs.done...)
 			saved[e.File] = cp
 		}
 		if err := fs.edit(owner, e); err != nil {
@@ -39,6 +41,12 @@ func (s *state) apply(owner int, edits []finding.Edit) error {
 }
 
 func (fs *fileState) edit(owner int, e finding.Edit) error {
+	// The same edit proposed by several findings (one template fix for
+	// several config keys) is applied once.
+	if slices.Contains(fs.done, e) {
+		return nil
+	}
+	fs.done = append(fs.done, e)
 	if e.Op == finding.OpReplaceText {
 		return fs.editText(owner, e)
 	}

@@ -3,6 +3,7 @@ package fix
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -117,6 +118,13 @@ func (ed *editor) replace(h hit, v *yaml.Node) error {
 			text = " " + indentLines(txt, pad)
 			if v.Kind != yaml.ScalarNode {
 				text = "\n" + pad + indentLines(txt, pad)
+			}
+		}
+		if !short && v.Kind != yaml.ScalarNode && n != nil && n.Line > k.Line {
+			// Keep the comment on the key's line: `behavior: # why`.
+			keyLineEnd := f.lineEnd(k.Line) - 1
+			if rest := strings.TrimSpace(string(f.src[colon+1 : keyLineEnd])); rest == "" || strings.HasPrefix(rest, "#") {
+				return ed.splice(keyLineEnd, end, text+eol(f, end))
 			}
 		}
 		return ed.splice(colon+1, end, text+eol(f, end))

@@ -156,6 +156,12 @@ list:
 			want: "a: x\nd: 3\n",
 		},
 		{
+			name: "set replaces a block value keeping the key's comment",
+			src:  "a: # why\n  b: 1\nd: 3\n",
+			edit: finding.Edit{Path: "a", Op: finding.OpSet, Value: "c: 2"},
+			want: "a: # why\n  c: 2\nd: 3\n",
+		},
+		{
 			name: "set in four-space file",
 			src:  "a:\n    b: 1\n",
 			edit: finding.Edit{Path: "a.c.d", Op: finding.OpSet, Value: "2"},
