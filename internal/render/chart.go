@@ -30,6 +30,10 @@ type chartEntry struct {
 	// files maps the chart's template and CRD files (shared, never copied)
 	// to checkout-relative paths; a file from a .tgz maps to the archive.
 	files map[*chart.File]string
+
+	// sites caches the allocating calls of each template (guard.go).
+	sitesMu sync.Mutex
+	sites   map[*chart.File][]guardSite
 }
 
 // chartFor returns the loaded chart of a Helm target, loading it once.

@@ -1,9 +1,13 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 )
@@ -66,4 +70,45 @@ func asError(err error, loc finding.Location) error {
 		return err
 	}
 	return &Error{Loc: loc, Err: err}
+}
+
+// helmError is a Helm engine error with its message made fit for a
+// report: include chains condensed and tpl strings replaced by a hash.
+// The original error stays reachable through Unwrap.
+type helmError struct {
+	msg string
+	err error
+}
+
+func (e *helmError) Error() string { return e.msg }
+func (e *helmError) Unwrap() error { return e.err }
+
+// tplQuoteRe finds the tpl string Helm quotes in its tpl errors (helm
+// pkg/engine/engine.go tplFun: "cannot parse template %q", "error during
+// tpl function execution for %q"). That string is often a value, and
+// values feed Secrets: reports name it by hash only.
+var tplQuoteRe = regexp.MustCompile(`(cannot parse template|error during tpl function execution for) "(?:[^"\\]|\\.)*"`)
+
+// maxChainLinks is how many links of a nested include/tpl error chain a
+// message keeps at each end; a recursive include makes a chain of a
+// thousand links (Helm's recursionMaxNums), some 100 KB of text.
+const maxChainLinks = 2
+
+// cleanHelmError condenses and redacts a Helm engine error.
+func cleanHelmError(err error) error {
+	msg := tplQuoteRe.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		q := m[strings.Index(m, `"`):]
+		sum := sha256.Sum256([]byte(q))
+		return m[:strings.Index(m, `"`)] + "a tpl string (sha256:" + hex.EncodeToString(sum[:4]) + ")"
+	})
+	const sep = ": error calling "
+	if links := strings.Split(msg, sep); len(links) > 2*maxChainLinks+1 {
+		kept := append(append([]string(nil), links[:maxChainLinks]...),
+			fmt.Sprintf("[%d nested calls left out]", len(links)-2*maxChainLinks))
+		msg = strings.Join(append(kept, links[len(links)-maxChainLinks:]...), sep)
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &helmError{msg: msg, err: err}
 }

@@ -51,6 +51,16 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	if c.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(c.Metadata.KubeVersion, caps.KubeVersion.String()) {
 		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())}
 	}
+	// Refuse, before the engine starts, templates that would allocate or
+	// loop without bound: the engine cannot be stopped (guard.go).
+	if err := r.guardRender(ce, c, asMap(renderVals["Values"])); err != nil {
+		return nil, err
+	}
+	if err := r.guardTplStrings(c, asMap(renderVals["Values"]), func(p string) finding.Location {
+		return valueLocation(ce, t, p)
+	}); err != nil {
+		return nil, err
+	}
 	files, err := engine.Engine{}.Render(c, renderVals)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
@@ -152,5 +162,5 @@ func (r *Renderer) templateError(ce *chartEntry, c *chart.Chart, err error) erro
 			loc = finding.Location{File: f, Line: line, Column: col}
 		}
 	}
-	return &Error{Loc: loc, Err: err}
+	return &Error{Loc: loc, Err: cleanHelmError(err)}
 }

@@ -1,0 +1,3 @@
+{{- define "evil.loop" -}}
+{{ include "evil.loop" . }}
+{{- end -}}
