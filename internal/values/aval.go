@@ -39,9 +39,6 @@ type ref struct {
 // to, along every path through the template (branches are not told apart).
 type aval []ref
 
-// maxUnion bounds a union; past it the value is consumed whole and dropped.
-const maxUnion = 64
-
 func union(vs ...aval) aval {
 	var out aval
 	seen := map[string]bool{}
