@@ -138,17 +138,5 @@ func policiesString(ps []hpa.Policy) string {
 	return s
 }
 
-// complete reports whether both directions of b set every field the API
-// would otherwise default.
-func complete(b *hpa.Behavior) bool {
-	_, def := hpa.Effective(b)
-	for _, d := range []hpa.RulesDefaulted{def.ScaleUp, def.ScaleDown} {
-		if d.Rules || d.StabilizationWindowSeconds || d.SelectPolicy || d.Policies {
-			return false
-		}
-	}
-	return b != nil
-}
-
 // dur prints a duration the way people read it: "9m45s", "3h42m0s".
 func dur(d time.Duration) string { return d.Round(time.Second).String() }
