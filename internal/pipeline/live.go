@@ -78,7 +78,10 @@ func Live(ctx context.Context, opts LiveOptions) (*Run, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Run{Result: buildResult(opts.Options, off.Result.Root, in.Targets, findings), Input: liveIn}, nil
+	findings, suppressed := applySuppressions(liveIn, opts.Baseline, findings)
+	res := buildResult(ctx, opts.Options, off.Result.Root, in.Targets, findings)
+	res.Suppressed = len(suppressed)
+	return &Run{Result: res, Input: liveIn, Suppressed: suppressed}, nil
 }
 
 // unreadFinding reports a read the cluster refused.

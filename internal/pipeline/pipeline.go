@@ -17,6 +17,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/render"
 	"github.com/syncdoctor/syncdoctor/internal/report"
 	"github.com/syncdoctor/syncdoctor/internal/resolve"
+	"github.com/syncdoctor/syncdoctor/internal/suppress"
 	"github.com/syncdoctor/syncdoctor/internal/target"
 )
 
@@ -37,6 +38,8 @@ type Options struct {
 	MaxOutputBytes int           // per render
 	// Checks restricts the run to these IDs (all when empty).
 	Checks []string
+	// Baseline suppresses the findings it holds (--baseline); nil: none.
+	Baseline *suppress.Baseline
 	// Tool and GeneratedAt are copied into the Result (reporters never
 	// read the clock).
 	Tool        report.Tool
@@ -51,6 +54,9 @@ type Options struct {
 type Run struct {
 	Result *report.Result
 	Input  *check.Input
+	// Suppressed are the findings suppressions removed (Result counts
+	// them); --write-baseline needs those the baseline removed.
+	Suppressed []suppress.Suppressed
 }
 
 // Offline analyses a checkout without a cluster. It returns an error only
@@ -111,7 +117,10 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Run{Result: buildResult(opts, root, st.rendered, findings), Input: in}, nil
+	findings, suppressed := applySuppressions(in, opts.Baseline, findings)
+	res := buildResult(ctx, opts, root, st.rendered, findings)
+	res.Suppressed = len(suppressed)
+	return &Run{Result: res, Input: in, Suppressed: suppressed}, nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,7 @@ import (
 )
 
 // buildResult assembles what reporters see.
-func buildResult(opts Options, root string, rendered []*check.Rendered, findings []finding.Finding) *report.Result {
+func buildResult(ctx context.Context, opts Options, root string, rendered []*check.Rendered, findings []finding.Finding) *report.Result {
 	res := &report.Result{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          opts.Tool,
@@ -32,6 +33,7 @@ func buildResult(opts Options, root string, rendered []*check.Rendered, findings
 		if r.Err != nil {
 			ts.Error = strings.ReplaceAll(r.Err.Error(), root+string(filepath.Separator), "")
 		}
+		ts.Series = hpaSeries(ctx, r)
 		res.Targets = append(res.Targets, ts)
 	}
 	return res

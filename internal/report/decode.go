@@ -30,6 +30,7 @@ func Decode(r io.Reader) (*Result, error) {
 	res := &Result{
 		SchemaVersion: doc.SchemaVersion,
 		Tool:          Tool{Name: doc.Tool.Name, Version: doc.Tool.Version},
+		Suppressed:    doc.Suppressed,
 	}
 	for _, t := range doc.Targets {
 		res.Targets = append(res.Targets, TargetSummary{

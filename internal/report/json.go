@@ -20,6 +20,7 @@ type jsonDoc struct {
 	Targets       []jsonTarget  `json:"targets"`
 	Findings      []jsonFinding `json:"findings"`
 	Problems      []jsonProblem `json:"problems"`
+	Suppressed    int           `json:"suppressed,omitempty"`
 }
 
 type jsonTool struct {
@@ -106,6 +107,7 @@ func toJSON(res *Result) (*jsonDoc, error) {
 		Targets:       make([]jsonTarget, 0, len(res.Targets)),
 		Findings:      make([]jsonFinding, 0, len(res.Findings)),
 		Problems:      make([]jsonProblem, 0, len(res.Problems)),
+		Suppressed:    res.Suppressed,
 	}
 	for _, t := range res.Targets {
 		doc.Targets = append(doc.Targets, jsonTarget{

@@ -1,5 +1,5 @@
 // Package report renders a syncdoctor Result in the output formats: text,
-// json, sarif and markdown. Every reporter is a pure function of one *Result
+// json, sarif, markdown and html. Every reporter is a pure function of one *Result
 // and Options: it reads no clock, environment, terminal or file, so the same
 // Result always gives the same bytes. The package imports only
 // internal/finding of the module and knows nothing about individual checks.
@@ -46,19 +46,31 @@ type TargetSummary struct {
 	Series []HPASeries `json:"-"`
 }
 
-// HPASeries is one simulated replica curve of a HorizontalPodAutoscaler.
-// It is a placeholder for the HTML reporter, which will settle its shape.
+// HPASeries is one simulated replica curve of a HorizontalPodAutoscaler:
+// Direction "down" from maxReplicas to minReplicas once the load drops to
+// zero, "up" from minReplicas to maxReplicas under a sustained spike.
+// Points hold the first sync, every sync that changed the count or what
+// limited it, and the last sync.
 type HPASeries struct {
-	Object finding.ObjectRef
-	Label  string
-	Points []SeriesPoint
+	Object    finding.ObjectRef
+	Label     string
+	Direction string
+	Min, Max  int
+	// Seconds is when the target count was reached, or the simulated
+	// horizon when Reached is false.
+	Seconds float64
+	Reached bool
+	Points  []SeriesPoint
 }
 
-// SeriesPoint is the replica count at a time offset from the start of a
-// simulation.
+// SeriesPoint is the replica count after the sync at a time offset from the
+// start of a simulation, and what kept it from the recommendation (a
+// policy such as "policy Pods 1/60s", "stabilization window"; "" when
+// nothing did).
 type SeriesPoint struct {
-	Seconds  float64
-	Replicas int
+	Seconds   float64
+	Replicas  int
+	LimitedBy string
 }
 
 // Problem is something that stopped syncdoctor from doing part of its job
@@ -81,6 +93,9 @@ type Result struct {
 	Targets       []TargetSummary
 	Findings      []finding.Finding
 	Problems      []Problem
+	// Suppressed counts the findings that suppressions (ignorePaths,
+	// syncdoctor:ignore comments and annotations, a baseline) removed.
+	Suppressed int
 }
 
 // Options are the presentation settings the CLI computes from the terminal

@@ -65,6 +65,9 @@ func summaryLine(res *Result) string {
 	if n := len(res.Problems); n > 0 {
 		s += ", " + plural(n, "problem", "problems")
 	}
+	if res.Suppressed > 0 {
+		s += fmt.Sprintf(", %d suppressed", res.Suppressed)
+	}
 	return s
 }
 
