@@ -186,6 +186,7 @@ func TestRenderErrors(t *testing.T) {
 		{name: "remote dependency offline", target: helmTarget("charts/remotedep", nil, nil), opts: Options{Offline: true}, wantPrefix: "charts/remotedep/Chart.yaml:8:5: ", wantIs: ErrOffline},
 		{name: "output cap", target: helmTarget("charts/web", nil, nil), opts: Options{MaxOutputBytes: 200}, wantText: "over the limit"},
 		{name: "timeout", target: helmTarget("charts/slow", nil, nil), opts: Options{Timeout: 200 * time.Millisecond}, wantIs: context.DeadlineExceeded},
+		{name: "loop bomb refused", target: helmTarget("charts/bomb", nil, nil), wantPrefix: "charts/bomb/templates/cm.yaml:3:", wantText: "until asks for 100000000 iterations"},
 		{name: "library chart", target: helmTarget("charts/lib", nil, nil), wantText: "library charts are not installable"},
 		{name: "unsupported kind", target: &target.Target{Kind: target.SourceUnsupported, Dir: "x"}, wantIs: ErrUnsupported},
 	}
