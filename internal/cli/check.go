@@ -28,6 +28,8 @@ type checkOptions struct {
 	configFile  string
 	timeout     time.Duration
 	maxOutput   int
+	baseline    string
+	writeBase   string
 
 	root    string
 	sinks   []outputSink
@@ -68,6 +70,8 @@ func (o *checkOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.configFile, "config", "", "configuration file (default DIR/.syncdoctor.yaml)")
 	fs.DurationVar(&o.timeout, "render-timeout", 30*time.Second, "time limit for rendering one Application")
 	fs.IntVar(&o.maxOutput, "max-render-bytes", 16<<20, "output limit for rendering one Application")
+	fs.StringVar(&o.baseline, "baseline", "", "suppress the findings recorded in this baseline file (see --write-baseline)")
+	fs.StringVar(&o.writeBase, "write-baseline", "", "write the fingerprints of the current findings to this file, to adopt syncdoctor on a repo with existing debt")
 }
 
 func (o *checkOptions) complete(args []string) error {
@@ -119,8 +123,14 @@ func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
 	if s.ErrIsTTY {
 		opts.Progress = newProgress(s.Err).update
 	}
+	if opts.Baseline, err = readBaseline(o.baseline); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
 	run, err := pipeline.Offline(cmd.Context(), opts)
 	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if err := writeBaseline(o.writeBase, run); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	if err := writeOutputs(o.sinks, s, report.Options{Color: color}, run.Result); err != nil {
