@@ -9,6 +9,7 @@ package golden
 import (
 	"bytes"
 	"flag"
+	"github.com/syncdoctor/syncdoctor/internal/fix"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,6 +51,12 @@ func Assert(t testing.TB, path string, got []byte) {
 	}
 	t.Errorf("output differs from golden file %s (-want +got); run `go test -update` if the change is intended:\n%s",
 		path, Diff(string(want), string(got)))
+}
+
+// Diff returns a unified diff from want to got ("" when equal). It is the
+// diff `syncdoctor fix --dry-run` prints, so there is one diff in the tree.
+func Diff(want, got string) string {
+	return fix.UnifiedDiff("golden", []byte(want), []byte(got))
 }
 
 func normalize(b []byte) []byte {
