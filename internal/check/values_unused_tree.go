@@ -7,27 +7,9 @@ import (
 // Tree helpers over decoded values (map[string]any, []any, scalars) for
 // perturbation: the renderer gets copies, never the Input's maps.
 
-func deepCopyValues(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = deepCopyValue(v)
-	}
-	return out
-}
+func deepCopyValues(m map[string]any) map[string]any { return values.DeepCopy(m) }
 
-func deepCopyValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		return deepCopyValues(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopyValue(e)
-		}
-		return out
-	}
-	return v
-}
+func deepCopyValue(v any) any { return values.DeepCopyValue(v) }
 
 // setPath sets p in m, creating (or replacing non-map) parents.
 func setPath(m map[string]any, p values.Path, v any) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // makeBenchChart writes a chart with 30 templates (deployments, services
@@ -82,7 +83,7 @@ func BenchmarkRenderValues(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	vals := deepCopyMap(res.Values)
+	vals := values.DeepCopy(res.Values)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		vals["replicas"] = i

@@ -7,6 +7,7 @@ import (
 	"helm.sh/helm/v3/pkg/chart"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // copyChart copies the parts of a chart tree that Helm's dependency
@@ -31,7 +32,7 @@ func copyChart(c *chart.Chart) *chart.Chart {
 		}
 		out.Metadata = &md
 	}
-	out.Values = deepCopyMap(c.Values)
+	out.Values = values.DeepCopy(c.Values)
 	subs := make([]*chart.Chart, 0, len(c.Dependencies()))
 	for _, d := range c.Dependencies() {
 		subs = append(subs, copyChart(d))

@@ -12,6 +12,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // RenderWithTemplates re-renders a Helm target like RenderValues, with the
@@ -24,7 +25,7 @@ func (r *Renderer) RenderWithTemplates(ctx context.Context, t *target.Target, va
 	var objs []*manifest.Object
 	err := r.withOverrides(ctx, t, overrides, func(ce *chartEntry) error {
 		var err error
-		objs, err = r.renderHelm(ce, t, deepCopyMap(vals))
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals))
 		return err
 	})
 	return objs, err
@@ -38,7 +39,7 @@ func (r *Renderer) RenderWithTemplates(ctx context.Context, t *target.Target, va
 func (r *Renderer) RenderTemplateOutput(ctx context.Context, t *target.Target, vals map[string]any, overrides map[string]string) (map[string]string, error) {
 	out := map[string]string{}
 	err := r.withOverrides(ctx, t, overrides, func(ce *chartEntry) error {
-		files, err := r.engineOutput(ce, t, deepCopyMap(vals))
+		files, err := r.engineOutput(ce, t, values.DeepCopy(vals))
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // DefaultKubeVersion is the Kubernetes version given to Helm's Capabilities
@@ -122,7 +123,7 @@ func (r *Renderer) render(ctx context.Context, t *target.Target) (*Result, error
 		if err != nil {
 			return nil, err
 		}
-		objs, err := r.renderHelm(ce, t, deepCopyMap(vals))
+		objs, err := r.renderHelm(ce, t, values.DeepCopy(vals))
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +158,7 @@ func (r *Renderer) RenderValues(ctx context.Context, t *target.Target, vals map[
 		if err != nil {
 			return err
 		}
-		objs, err = r.renderHelm(ce, t, deepCopyMap(vals))
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals))
 		return err
 	})
 	return objs, err

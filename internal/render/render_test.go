@@ -14,6 +14,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 func testRoot(t testing.TB) string {
@@ -245,7 +246,7 @@ func TestRenderValuesReusesChart(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(root, "charts")); err != nil {
 		t.Fatal(err)
 	}
-	vals := deepCopyMap(res.Values)
+	vals := values.DeepCopy(res.Values)
 	vals["replicas"] = 42
 	vals["worker"] = map[string]any{"enabled": false}
 	for i := 0; i < 3; i++ { // the cached chart must survive repeated dependency processing

@@ -11,6 +11,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // userValues merges the user-supplied values of t the way ArgoCD hands them
@@ -34,6 +35,12 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 		if err != nil {
 			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file: %w", err)}
 		}
+		// A value file larger than the output limit is refused before it
+		// is read: parsing 50 MB of YAML takes longer than the render
+		// timeout and cannot be interrupted.
+		if st, err := os.Stat(abs); err == nil && st.Size() > int64(r.opts.MaxOutputBytes) {
+			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file %s is %d bytes, larger than the limit of %d", vf, st.Size(), r.opts.MaxOutputBytes)}
+		}
 		data, err := os.ReadFile(abs)
 		if err != nil {
 			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("reading value file %s: %w", vf, err)}
@@ -42,7 +49,7 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 		if err != nil {
 			return nil, &Error{Loc: yamlErrorLoc(vf, err), Err: fmt.Errorf("failed to parse %s: %w", vf, err)}
 		}
-		base = mergeMaps(base, m)
+		base = values.MergeMaps(base, m)
 	}
 	h := t.Source.Helm
 	if h == nil {
@@ -53,7 +60,7 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 		if err != nil {
 			return nil, &Error{Loc: appField(t, "helm.values"), Err: fmt.Errorf("failed to parse helm values: %w", err)}
 		}
-		base = mergeMaps(base, m)
+		base = values.MergeMaps(base, m)
 	}
 	for _, forceString := range []bool{false, true} {
 		for _, p := range h.Parameters {
@@ -119,52 +126,6 @@ func escapeSetValue(v string) string {
 		prev = c
 	}
 	return b.String()
-}
-
-// mergeMaps merges b over a the way helm's --values merge does (pkg/cli/values
-// mergeMaps): nested maps merge, anything else in b replaces.
-func mergeMaps(a, b map[string]any) map[string]any {
-	out := make(map[string]any, len(a))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		if bm, ok := v.(map[string]any); ok {
-			if am, ok := out[k].(map[string]any); ok {
-				out[k] = mergeMaps(am, bm)
-				continue
-			}
-		}
-		out[k] = v
-	}
-	return out
-}
-
-// deepCopyMap copies nested maps and slices so a render cannot change the
-// caller's values (helm's coalescing writes into the maps it is given).
-func deepCopyMap(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = deepCopyValue(v)
-	}
-	return out
-}
-
-func deepCopyValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		return deepCopyMap(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopyValue(e)
-		}
-		return out
-	}
-	return v
 }
 
 // appField is the position of a field of the Target's source in the
