@@ -46,7 +46,7 @@ func (r *Renderer) renderDirectory(t *target.Target) ([]*manifest.Object, error)
 	}
 	b := newObjBuilder(t.Namespace)
 	b.lines = true
-	total := 0
+	total := int64(0)
 	err = filepath.WalkDir(abs, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -79,6 +79,11 @@ func (r *Renderer) renderDirectory(t *target.Target) ([]*manifest.Object, error)
 		if include != "" && !glob.Match(include, relPath) {
 			return nil
 		}
+		// Sizes are summed before reading, so a huge file is refused
+		// unread.
+		if total+fi.Size() > int64(r.opts.MaxOutputBytes) {
+			return &Error{Loc: finding.Location{File: dir}, Err: fmt.Errorf("manifests exceed the limit of %d bytes (at %s)", r.opts.MaxOutputBytes, file)}
+		}
 		data, err := os.ReadFile(real)
 		if err != nil {
 			return &Error{Loc: finding.Location{File: file}, Err: err}
@@ -89,8 +94,8 @@ func (r *Renderer) renderDirectory(t *target.Target) ([]*manifest.Object, error)
 		if strings.HasSuffix(e.Name(), ".jsonnet") {
 			return &Error{Loc: finding.Location{File: file}, Err: fmt.Errorf("%w: %s", ErrJsonnet, file)}
 		}
-		total += len(data)
-		if total > r.opts.MaxOutputBytes {
+		total += int64(len(data))
+		if total > int64(r.opts.MaxOutputBytes) {
 			return &Error{Loc: finding.Location{File: dir}, Err: fmt.Errorf("manifests exceed the limit of %d bytes", r.opts.MaxOutputBytes)}
 		}
 		return r.addFile(b, file, data)

@@ -3,13 +3,13 @@ package render
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/release"
-	"helm.sh/helm/v3/pkg/releaseutil"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
@@ -77,7 +77,7 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	if size > r.opts.MaxOutputBytes {
 		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("rendered output of %s is %d bytes, over the limit of %d", c.Name(), size, r.opts.MaxOutputBytes)}
 	}
-	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	manifests, hooks, err := sortManifests(files)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
 	}
@@ -91,15 +91,15 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 		}
 	}
 	for _, m := range manifests {
-		if err := b.addDocs(m.Name, srcFiles[m.Name], m.Content); err != nil {
+		if err := b.addSorted(m, srcFiles[m.path]); err != nil {
 			return nil, err
 		}
 	}
 	for _, hk := range hooks {
-		if h != nil && h.SkipTests && isTestHook(hk) {
+		if h != nil && h.SkipTests && isTestHook(hk.hook) {
 			continue
 		}
-		if err := b.addDocs(hk.Path, srcFiles[hk.Path], hk.Manifest); err != nil {
+		if err := b.addSorted(hk, srcFiles[hk.path]); err != nil {
 			return nil, err
 		}
 	}
@@ -153,6 +153,11 @@ func sourceFiles(ce *chartEntry, c *chart.Chart) map[string]string {
 	return out
 }
 
+// sortErrRe finds the template Helm's manifest sorter names when its
+// output is not YAML (helm pkg/releaseutil/manifest_sorter.go
+// SortManifests: "YAML parse error on %s: %s").
+var sortErrRe = regexp.MustCompile(`YAML parse error on ([^\s:]+):`)
+
 // templateError turns a Helm engine error into an Error at the checkout
 // file:line:col of the template it names.
 func (r *Renderer) templateError(ce *chartEntry, c *chart.Chart, err error) error {
@@ -160,6 +165,11 @@ func (r *Renderer) templateError(ce *chartEntry, c *chart.Chart, err error) erro
 	if name, line, col, ok := templatePosition(err.Error()); ok {
 		if f := sourceFiles(ce, c)[name]; f != "" {
 			loc = finding.Location{File: f, Line: line, Column: col}
+		}
+	} else if m := sortErrRe.FindStringSubmatch(err.Error()); m != nil {
+		// Output that is not YAML names its template but no line.
+		if f := sourceFiles(ce, c)[m[1]]; f != "" {
+			loc = finding.Location{File: f}
 		}
 	}
 	return &Error{Loc: loc, Err: cleanHelmError(err)}
