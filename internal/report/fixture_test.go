@@ -115,7 +115,7 @@ func fixture() *Result {
 		Targets: []TargetSummary{
 			{App: "payments", Env: "prod", Chart: "charts/payments", ValueFiles: []string{"charts/payments/values.yaml", "envs/prod/payments.yaml"}, Objects: 7},
 			{App: "payments", Env: "staging", Chart: "charts/payments", ValueFiles: []string{"charts/payments/values.yaml"}, Error: "render charts/payments: template: payments/templates/cm.yaml:7:3: executing \"payments/templates/cm.yaml\" at <.Values.db.host>: nil pointer evaluating interface {}.host"},
-			{App: "web", Env: "prod", Chart: "charts/web", ValueFiles: []string{"envs/prod/values.yaml"}, Objects: 12, Series: []HPASeries{{Label: "web"}}},
+			{App: "web", Env: "prod", Chart: "charts/web", ValueFiles: []string{"envs/prod/values.yaml"}, Objects: 12, Series: webSeries()},
 			{App: "web", Env: "staging", Chart: "charts/web", ValueFiles: []string{"envs/staging/values.yaml"}, Objects: 13},
 		},
 		Findings: finding.SortAndDedupe(fs),
@@ -130,4 +130,28 @@ func cleanResult() *Result {
 	r.Targets = r.Targets[:1]
 	r.Targets[0].ValueFiles = nil
 	return r
+}
+
+// webSeries is the simulated scale-down and scale-up of the slow HPA of
+// the fixture: a 900 s window, then 1 pod per 60 s down; the default
+// scale-up policies (4 pods or 100 % per 15 s) up.
+func webSeries() []HPASeries {
+	ref := finding.ObjectRef{Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler", Namespace: "web-prod", Name: "web"}
+	down := HPASeries{Object: ref, Label: "web", Direction: "down", Min: 4, Max: 12, Seconds: 1320, Reached: true,
+		Points: []SeriesPoint{{Seconds: 0, Replicas: 12, LimitedBy: "stabilization window"}}}
+	for i := range 8 {
+		by := "policy Pods 1/60s"
+		if i == 7 {
+			by = "minReplicas"
+		}
+		down.Points = append(down.Points, SeriesPoint{Seconds: float64(900 + 60*i), Replicas: 11 - i, LimitedBy: by})
+	}
+	up := HPASeries{Object: ref, Label: "web", Direction: "up", Min: 4, Max: 12, Seconds: 30, Reached: true,
+		Points: []SeriesPoint{
+			{Seconds: 0, Replicas: 4},
+			{Seconds: 0, Replicas: 8, LimitedBy: "policy Percent 100/15s"},
+			{Seconds: 15, Replicas: 12, LimitedBy: "maxReplicas"},
+			{Seconds: 30, Replicas: 12},
+		}}
+	return []HPASeries{down, up}
 }

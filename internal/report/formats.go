@@ -10,6 +10,7 @@ import (
 // formats maps a --format name to its reporter. Adding a format is one file,
 // one entry here and one golden test.
 var formats = map[string]func(Options) Reporter{
+	"html":     func(Options) Reporter { return htmlReporter{} },
 	"json":     func(Options) Reporter { return jsonReporter{} },
 	"markdown": func(Options) Reporter { return markdownReporter{limit: MarkdownLimit} },
 	"sarif":    func(Options) Reporter { return sarifReporter{} },
