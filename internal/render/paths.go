@@ -84,10 +84,17 @@ func (r *Renderer) checkSymlinksSeen(dir string, seen map[string]bool) error {
 		}
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
+			// A PathError names the (possibly outside) target: keep its cause only.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
 			return &Error{Loc: finding.Location{File: r.rel(p)}, Err: fmt.Errorf("broken symlink: %w", err)}
 		}
 		if !within(root, real) {
-			return &Error{Loc: finding.Location{File: r.rel(p)}, Err: fmt.Errorf("symlink to %s: %w", real, errEscapesRoot)}
+			// The target is not named: it is a path on this machine, outside
+			// what the report may show.
+			return &Error{Loc: finding.Location{File: r.rel(p)}, Err: fmt.Errorf("symlink: %w", errEscapesRoot)}
 		}
 		if fi, err := os.Stat(real); err == nil && fi.IsDir() {
 			return r.checkSymlinksSeen(real, seen)
