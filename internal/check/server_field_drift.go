@@ -1,0 +1,174 @@
+// Fields the API server or a controller rewrites that the app's ArgoCD version compares.
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
+
+	"github.com/syncdoctor/syncdoctor/internal/diffsem"
+	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/manifest"
+)
+
+var serverFieldDrift = &Check{
+	ID:       "server-field-drift",
+	Summary:  "a field the server rewrites keeps an app out of sync",
+	Severity: finding.Warning,
+	Modes:    Offline,
+	Doc: `An object declares a field that something in the cluster rewrites, and the
+configured ArgoCD version compares it, so the app is OutOfSync after every
+sync: ` + "`status`" + ` (written only through the status subresource), the ` + "`caBundle`" + ` that
+cert-manager's cainjector injects into webhook configurations, APIServices
+and CRDs, the ` + "`rules`" + ` of an aggregated ClusterRole, or a CRD's deprecated
+` + "`preserveUnknownFields: false`" + `.
+
+**Why.** ArgoCD's diff keeps fields only the live object has, so a status
+the checkout does not declare never drifts. A status it does declare (a
+manifest exported with ` + "`kubectl get -o yaml`" + `, a chart that templates
+` + "`status: {}`" + ` with content) is compared unless argocd-cm
+` + "`resource.compareoptions`" + ` ` + "`ignoreResourceStatusField`" + ` hides it: ArgoCD 2.x
+defaults to ` + "`crd`" + ` (status of CRDs only), 3.x to ` + "`all`" + `
+(argo-cd util/settings/settings.go, docs/operator-manual/upgrading/2.14-3.0.md).
+Set the version with ` + "`--argocd-version`" + ` or ` + "`argocdVersion`" + ` in .syncdoctor.yaml.
+
+**How syncdoctor knows.** internal/diffsem's catalog of server-written
+fields (PredictServerFields) proposes the fields; each is replayed through
+ArgoCD's own diff code against a predicted live object with the app's
+` + "`ignoreDifferences`" + ` and the checkout's argocd-cm, and reported only when the
+diff comes out OutOfSync.
+
+**Fix.** Remove the field from the manifest (best for an exported
+` + "`status`" + `), or add the narrowest ` + "`ignoreDifferences`" + ` entry, validated by the
+same replay.`,
+	Run: runServerFieldDrift,
+}
+
+func init() { register(serverFieldDrift) }
+
+func runServerFieldDrift(ctx context.Context, in *Input) []finding.Finding {
+	var out []finding.Finding
+	for _, r := range in.Targets {
+		if ctx.Err() != nil {
+			return out
+		}
+		opts := appDiffOptions(in, r.Target.App)
+		for _, obj := range r.Objects {
+			if f, ok := serverFieldFinding(in, r, obj, opts); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffsem.Options) (finding.Finding, bool) {
+	app := r.Target.App
+	rules := app.App.Spec.IgnoreDifferences
+	var drifts []diffsem.Drift
+	live := deepCopyJSON(obj.Content).(map[string]any)
+	for _, d := range diffsem.PredictServerFields(obj.Content, opts) {
+		one := deepCopyJSON(obj.Content).(map[string]any)
+		if !rewrite(one, d.Path) {
+			continue
+		}
+		// Keep only what ArgoCD reports with the app's own rules.
+		if res := diffsem.Compare(obj.Content, one, rules, opts); res.Err != nil || !res.Modified {
+			continue
+		}
+		rewrite(live, d.Path)
+		drifts = append(drifts, d)
+	}
+	if len(drifts) == 0 {
+		return finding.Finding{}, false
+	}
+	ev := []finding.Evidence{}
+	var paths []string
+	for _, d := range drifts {
+		paths = append(paths, d.Path)
+		ev = append(ev, finding.Evidence{Label: "field " + d.Path, Value: "written by " + d.Writer + "; " + d.Why})
+	}
+	ev = append(ev, finding.Evidence{Label: "compared as", Value: modeLabel(opts, obj.Content)})
+	ev = append(ev, finding.Evidence{Label: "application", Value: "Application " + app.Name() + " has no ignoreDifferences entry for these fields", At: app.FieldLocation("spec.ignoreDifferences")})
+	f := finding.Finding{
+		App: app.Name(), Env: r.Target.Env, Object: obj.Ref, Location: objectLocation(in, obj),
+		Message:  fmt.Sprintf("%s %s stays OutOfSync: it declares %s, rewritten by %s", obj.Ref.Kind, obj.Ref.Name, strings.Join(paths, ", "), drifts[0].Writer),
+		Evidence: ev,
+		Impact:   "the app never shows Synced, so real drift is lost in the noise; with automated sync and selfHeal ArgoCD re-applies the object in a loop",
+	}
+	rule := scopeOf(obj)
+	for _, p := range paths {
+		if strings.HasPrefix(p, ".") {
+			rule.JQPathExpressions = append(rule.JQPathExpressions, p)
+		} else {
+			rule.JSONPointers = append(rule.JSONPointers, p)
+		}
+	}
+	if res := diffsem.Compare(obj.Content, live, append(append([]v1alpha1.ResourceIgnoreDifferences(nil), rules...), rule), opts); res.Err == nil && !res.Modified {
+		f.Fixes = ignoreFixes(app, []v1alpha1.ResourceIgnoreDifferences{rule}, "Ignore the server-written fields (validated: the diff comes out in sync)")
+	}
+	return f, true
+}
+
+// scopeOf is an ignoreDifferences entry scoped to one object, as
+// diffsem.MinimalRule scopes its proposals.
+func scopeOf(obj *manifest.Object) v1alpha1.ResourceIgnoreDifferences {
+	return v1alpha1.ResourceIgnoreDifferences{
+		Group: obj.Ref.Group, Kind: obj.Ref.Kind, Name: obj.Ref.Name,
+		Namespace: manifest.GetString(obj.Content, "metadata", "namespace"),
+	}
+}
+
+// rewrite changes the field at path the way its writer would: a status
+// replaced by the server's, a caBundle by the injected CA, aggregated
+// rules extended, a dropped field removed. It reports false for a path it
+// does not model.
+func rewrite(obj map[string]any, path string) bool {
+	const injected = "c3luY2RvY3Rvci1wcmVkaWN0ZWQtY2E=" // any CA other than the declared one
+	switch path {
+	case "/status":
+		obj["status"] = map[string]any{"conditions": []any{map[string]any{
+			"type": "Available", "status": "True", "reason": "Passed", "lastTransitionTime": "2024-01-01T00:00:00Z",
+		}}}
+	case "/spec/caBundle":
+		spec, ok := obj["spec"].(map[string]any)
+		if !ok {
+			return false
+		}
+		spec["caBundle"] = injected
+	case ".webhooks[].clientConfig.caBundle":
+		hooks, _ := obj["webhooks"].([]any)
+		for _, h := range hooks {
+			if cc, ok := manifest.Get(asMap(h), "clientConfig").(map[string]any); ok {
+				cc["caBundle"] = injected
+			}
+		}
+	case "/spec/conversion/webhook/clientConfig/caBundle":
+		cc, ok := manifest.Get(obj, "spec", "conversion", "webhook", "clientConfig").(map[string]any)
+		if !ok {
+			return false
+		}
+		cc["caBundle"] = injected
+	case "/rules":
+		rules, _ := obj["rules"].([]any)
+		obj["rules"] = append(append([]any(nil), rules...), map[string]any{
+			"apiGroups": []any{""}, "resources": []any{"pods"}, "verbs": []any{"get"},
+		})
+	case "/spec/preserveUnknownFields":
+		spec, ok := obj["spec"].(map[string]any)
+		if !ok {
+			return false
+		}
+		delete(spec, "preserveUnknownFields")
+	default:
+		return false
+	}
+	return true
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
