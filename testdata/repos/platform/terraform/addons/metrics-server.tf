@@ -11,7 +11,7 @@ resource "kubernetes_manifest" "metrics_server" {
     spec = {
       project = local.project
       source = {
-        repoURL        = "https://kubernetes-sigs.github.io/metrics-server/" # want: not-analyzed, server-field-drift "APIService"
+        repoURL        = "https://kubernetes-sigs.github.io/metrics-server/" # want: not-analyzed
         chart          = "metrics-server"
         targetRevision = var.metrics_server_version
         helm = {
