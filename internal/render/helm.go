@@ -44,7 +44,13 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	}
 	h := t.Source.Helm
 	opts := chartutil.ReleaseOptions{Name: t.ReleaseName, Namespace: t.Namespace, Revision: 1, IsInstall: true}
-	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(c, vals, opts, caps, h != nil && h.SkipSchemaValidation)
+	skipSchema := h != nil && h.SkipSchemaValidation
+	if !skipSchema {
+		if err := checkSchemas(ce, c); err != nil {
+			return nil, err
+		}
+	}
+	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(c, vals, opts, caps, skipSchema)
 	if err != nil {
 		return nil, &Error{Loc: chartLoc, Err: err}
 	}
