@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"time"
 
 	"github.com/syncdoctor/syncdoctor/internal/check"
 	"github.com/syncdoctor/syncdoctor/internal/finding"
@@ -32,7 +33,7 @@ func hpaSeries(ctx context.Context, r *check.Rendered) []report.HPASeries {
 		out = append(out, toSeries(ref, "down", spec, d.Seconds(), reached, steps))
 		lo := max(spec.MinReplicas, 1)
 		if spec.MaxReplicas > lo {
-			d, steps, reached = hpa.ScaleUpTime(spec, float64(spec.MaxReplicas)/float64(lo))
+			d, steps, reached = scaleUp(spec, lo)
 			out = append(out, toSeries(ref, "up", spec, d.Seconds(), reached, steps))
 		}
 	}
@@ -68,4 +69,28 @@ func toSeries(ref finding.ObjectRef, dir string, spec hpa.Spec, secs float64, re
 		s.Points = append(s.Points, p)
 	}
 	return s
+}
+
+// scaleUp simulates a spike that needs maxReplicas. The controller stops
+// acting once the usage ratio is inside its tolerance
+// (pkg/controller/podautoscaler/replica_calculator.go), so a count just
+// short of maxReplicas can be its final answer; the curve then ends at the
+// first sync that brought the ratio within the tolerance, as the
+// hpa-scale-down check judges scale-up.
+func scaleUp(spec hpa.Spec, lo int32) (time.Duration, []hpa.Step, bool) {
+	demand := float64(spec.MaxReplicas)
+	d, steps, ok := hpa.ScaleUpTime(spec, demand/float64(lo))
+	if ok {
+		return d, steps, true
+	}
+	tol := spec.Controller.Tolerance
+	if tol == 0 {
+		tol = hpa.DefaultTolerance
+	}
+	for i, s := range steps {
+		if s.Replicas > 0 && demand/float64(s.Replicas) <= 1+tol {
+			return s.At, steps[:i+1], true
+		}
+	}
+	return d, steps, false
 }

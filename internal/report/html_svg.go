@@ -114,6 +114,10 @@ func seriesCaption(s HPASeries) string {
 	if s.Direction == "up" {
 		from, to, what = s.Min, s.Max, "scale-up"
 	}
+	if n := len(s.Points); s.Reached && n > 0 {
+		// Scale-up can end inside the tolerance, short of maxReplicas.
+		to = s.Points[n-1].Replicas
+	}
 	if !s.Reached {
 		return fmt.Sprintf("%s %d → %d: not reached in %s", what, from, to, fmtSeconds(s.Seconds))
 	}
@@ -199,10 +203,12 @@ func tickStep(end float64) float64 {
 func fmtSeconds(sec float64) string {
 	d := time.Duration(math.Round(sec)) * time.Second
 	s := d.String()
-	if d >= time.Minute {
+	// Drop zero trailing units only: "15m0s" → "15m", "2h0m0s" → "2h",
+	// but "2h37m30s" stays.
+	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
 	}
-	if d >= time.Hour {
+	if strings.HasSuffix(s, "h0m") {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
