@@ -71,6 +71,9 @@ func splitDocs(text string) []docChunk {
 // apimachinery uses (integers as int64, other numbers as float64), via the
 // same YAML-to-JSON conversion ArgoCD's kube.SplitYAML goes through.
 func decodeDoc(text string) (any, error) {
+	if v, ok := decodeFast(text); ok {
+		return v, nil
+	}
 	j, err := yaml.YAMLToJSON([]byte(text))
 	if err != nil {
 		return nil, err
