@@ -8,31 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/syncdoctor/syncdoctor/internal/render/helmcli"
 	"github.com/syncdoctor/syncdoctor/internal/target"
 )
-
-// helmBinary finds the helm v3.22.0 CLI built by scripts/install-test-assets.
-func helmBinary(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("SYNCDOCTOR_HELM_BIN")
-	if bin == "" {
-		home, _ := os.UserHomeDir()
-		bin = filepath.Join(home, ".cache", "syncdoctor", "tools", "helm-v3.22.0", "helm")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("helm CLI not found at %s (set SYNCDOCTOR_HELM_BIN or run scripts/install-test-assets)", bin)
-		}
-		t.Skipf("helm CLI not found at %s; run scripts/install-test-assets", bin)
-	}
-	return bin
-}
 
 // moduleDir downloads a Go module (which carries a chart) into the module
 // cache and returns its directory. It runs outside our module so go.mod is
@@ -80,36 +62,11 @@ func writeFile(t testing.TB, p, content string) {
 	}
 }
 
-var sourceLineRe = regexp.MustCompile(`(?m)^# Source: (.+)$`)
-
-// cliDocs parses `helm template` output into documents keyed "source#n".
-func cliDocs(t *testing.T, out string) map[string]any {
-	t.Helper()
-	docs := map[string]any{}
-	count := map[string]int{}
-	for _, d := range splitDocs(out) {
-		m := sourceLineRe.FindStringSubmatch(d.text)
-		if m == nil {
-			t.Fatalf("document without # Source: %q", d.text)
-		}
-		v, err := decodeDoc(d.text)
-		if err != nil {
-			t.Fatalf("%s: %v", m[1], err)
-		}
-		if v == nil {
-			continue
-		}
-		docs[fmt.Sprintf("%s#%d", m[1], count[m[1]])] = v
-		count[m[1]]++
-	}
-	return docs
-}
-
 // TestFidelityWithHelmCLI renders charts in-process and with the real
 // `helm template` of the same Helm version and requires the same
 // documents, keyed by `# Source:` path and index.
 func TestFidelityWithHelmCLI(t *testing.T) {
-	bin := helmBinary(t)
+	bin := helmcli.Binary(t)
 	tests := []struct {
 		name    string
 		prepare func(t *testing.T, root string) (chartDir, cliChartDir string)
@@ -187,32 +144,23 @@ func TestFidelityWithHelmCLI(t *testing.T) {
 				got[fmt.Sprintf("%s#%d", o.Source, o.Doc)] = o.Content
 			}
 
-			cmd := exec.Command(bin, "template", "my-release", filepath.Join(root, cliChartDir),
+			out, err := helmcli.Run(t, bin, root, "template", "my-release", filepath.Join(root, cliChartDir),
 				"--namespace", tc.ns, "--kube-version", kube, "--api-versions", "monitoring.coreos.com/v1",
 				"--include-crds", "--values", filepath.Join(root, "values/env.yaml"))
-			home := t.TempDir()
-			cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+home, "HELM_CONFIG_HOME="+home, "HELM_DATA_HOME="+home)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
 			if err != nil {
-				t.Fatalf("helm template: %v\n%s", err, stderr.String())
+				t.Fatal(err)
 			}
-			want := cliDocs(t, string(out))
+			want, err := helmcli.Docs(out)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(want) < 3 {
 				t.Fatalf("helm template produced only %d documents", len(want))
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(helmcli.Normal(want), helmcli.Normal(got)); diff != "" {
 				t.Errorf("in-process render differs from helm template (-cli +ours):\n%s", diff)
 			}
 			t.Logf("%d documents identical", len(want))
 		})
-	}
-}
-
-func TestCLIDocsIgnoresOnlyEmptyDocs(t *testing.T) {
-	docs := cliDocs(t, "---\n# Source: a/templates/x.yaml\n\n---\n# Source: a/templates/x.yaml\nkind: A\n")
-	if len(docs) != 1 || docs["a/templates/x.yaml#0"] == nil || strings.Contains(fmt.Sprint(docs), "#1") {
-		t.Errorf("docs = %v", docs)
 	}
 }
