@@ -65,7 +65,22 @@ func (d *discoverer) generate(as *appSet, gen v1alpha1.ApplicationSetGenerator, 
 	if gerr != nil {
 		return nil, gerr
 	}
+	if len(params) > MaxGeneratedApps {
+		return nil, tooManyParams(as, gpath, len(params))
+	}
 	return filterBySelector(as, gen.Selector, gpath, params)
+}
+
+// MaxGeneratedApps bounds the parameter sets one generator may produce.
+// ArgoCD itself has no such bound, but an ApplicationSet from a pull
+// request (a matrix of two long lists, a git directory glob over
+// thousands of directories) would otherwise make syncdoctor render
+// hundreds of thousands of Applications; past the bound the generator is
+// reported and its Applications are not analysed.
+const MaxGeneratedApps = 1000
+
+func tooManyParams(as *appSet, gpath string, n int) *genError {
+	return genErrorf(as.loc(gpath), "the generator produces %d parameter sets or more, over syncdoctor's limit of %d; its Applications are not analyzed", n, MaxGeneratedApps)
 }
 
 // generatorName names the generator set in gen, for messages, and its key.
@@ -196,6 +211,11 @@ func (d *discoverer) matrixParams(as *appSet, m *v1alpha1.MatrixGenerator, mpath
 				p.loc, p.precise = a.loc, a.precise
 			}
 			out = append(out, p)
+		}
+		// Stop the product as soon as it passes the bound, before it
+		// is built in full.
+		if len(out) > MaxGeneratedApps {
+			return nil, tooManyParams(as, mpath, len(out))
 		}
 	}
 	return out, nil
