@@ -1,0 +1,56 @@
+package discover
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzTerraform feeds arbitrary bytes to the Terraform extractor as a
+// module's .tf file (beside a valid Application resource and a tfvars
+// file made of the same bytes); it must never panic, and every problem it
+// reports must name a file.
+func FuzzTerraform(f *testing.F) {
+	f.Add([]byte(`resource "kubernetes_manifest" "app" {
+  manifest = {
+    apiVersion = "argoproj.io/v1alpha1"
+    kind       = "Application"
+    metadata   = { name = var.name, namespace = "argocd" }
+    spec       = { source = { repoURL = local.repo, path = "charts/${var.name}" } }
+  }
+}
+variable "name" { default = "web" }
+locals { repo = "https://git.example.com/x.git" }
+`))
+	f.Add([]byte(`resource "kubernetes_manifest" "a" { manifest = yamldecode(file("${path.module}/../../../etc/passwd")) }`))
+	f.Add([]byte(`resource "kubernetes_manifest" "a" { for_each = toset(["a","b"]) manifest = { kind = each.key } }`))
+	f.Add([]byte("variable \"x\" {\n  default = ${{{\n}\n"))
+	f.Add([]byte(`resource "kubernetes_manifest" "a" { count = 1000000000 manifest = { kind = "Application" } }`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root := t.TempDir()
+		files := map[string][]byte{
+			"tf/main.tf":          data,
+			"tf/terraform.tfvars": data,
+			"tf/app.tf":           []byte("resource \"kubernetes_manifest\" \"ok\" {\n  manifest = {\n    apiVersion = \"argoproj.io/v1alpha1\"\n    kind = \"Application\"\n    metadata = { name = \"ok\" }\n  }\n}\n"),
+		}
+		for name, content := range files {
+			p := filepath.Join(root, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := Discover(context.Background(), Options{Root: root, LocalDir: func(string) (string, bool) { return "", true }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Problems {
+			if p.Location.File == "" {
+				t.Errorf("problem without a file: %+v", p)
+			}
+		}
+	})
+}
