@@ -40,6 +40,8 @@ type Options struct {
 	Checks []string
 	// Baseline suppresses the findings it holds (--baseline); nil: none.
 	Baseline *suppress.Baseline
+	// Shard, when Count > 1, reports only this shard's part (--shard).
+	Shard Shard
 	// Tool and GeneratedAt are copied into the Result (reporters never
 	// read the clock).
 	Tool        report.Tool
@@ -113,12 +115,12 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 		Apps: st.apps, Targets: st.rendered, Problems: st.problems, Config: cfg,
 		Renderer: renderer, Files: newFileCache(root),
 	}
-	findings := check.Run(ctx, in, check.RunOptions{Mode: check.Offline, Only: opts.Checks})
+	findings := runChecks(ctx, in, opts)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	findings, suppressed := applySuppressions(in, opts.Baseline, findings)
-	res := buildResult(ctx, opts, root, st.rendered, findings)
+	res := buildResult(ctx, opts, root, shardTargets(st.rendered, opts.Shard), findings)
 	res.Suppressed = len(suppressed)
 	return &Run{Result: res, Input: in, Suppressed: suppressed}, nil
 }
