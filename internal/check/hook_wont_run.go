@@ -34,16 +34,22 @@ annotated ` + "`Skip`" + `).
   hook/delete_policy.go defaults to BeforeHookCreation only when none is set):
   the object of the previous run is left in place whenever its policy does not
   delete it, and the next sync finds it instead of creating a new one.
+- With ` + "`--base REV`" + `: a hook whose rendered content differs from its render at
+  the git revision REV (or that is new since REV) while every regular resource
+  of its app (all sources, matched by Application name, env and source index)
+  renders identically at both revisions. The app stays Synced after the
+  commit, so automated sync starts no operation; a manual-sync app shows
+  Synced too, so nobody syncs it. Any regular-resource difference, even one
+  ArgoCD's diff would ignore, keeps the check silent (a sync may happen), as
+  do fields that differ between two renders of the same revision (random or
+  time functions) and apps already reported as rendering only hooks.
 
 **Fix.** Trigger a sync by hand
 (` + "`kubectl patch application NAME -n argocd --type merge -p '{\"operation\":{\"sync\":{\"syncStrategy\":{\"hook\":{}}}}}'`" + `,
 or ` + "`argocd app sync NAME`" + `). Durably: give the app a regular (non-hook)
 resource whose content changes with the hook's, e.g. a ConfigMap holding the
 hook's inputs, or make the Job a regular resource ordered with a sync wave; add
-` + "`BeforeHookCreation`" + ` to the delete policy or use ` + "`generateName`" + `.
-
-Not yet covered: a hook that changes between two commits while nothing else
-does (needs a second render at a base revision).`,
+` + "`BeforeHookCreation`" + ` to the delete policy or use ` + "`generateName`" + `.`,
 	Run: runHookWontRun,
 }
 
@@ -79,7 +85,7 @@ func runHookWontRun(ctx context.Context, in *Input) []finding.Finding {
 		}
 		out = append(out, hookFindings(in, apps[k])...)
 	}
-	return out
+	return append(out, baseHookFindings(ctx, in)...)
 }
 
 func hookFindings(in *Input, a *appRender) []finding.Finding {

@@ -32,6 +32,11 @@ type Input struct {
 	Files FileSource
 	// Live is the cluster state in live mode; nil offline.
 	Live *manifest.LiveState
+	// Base are the renderings of the checkout at a base git revision
+	// (`check --base REV`), made the same way as Targets and with the same
+	// checkout-relative paths; nil when no base was given. Match them to
+	// Targets by Application name, env and source index.
+	Base []*Rendered
 
 	once sync.Map // memoised derived facts, see Memo
 }

@@ -42,6 +42,11 @@ type Options struct {
 	Baseline *suppress.Baseline
 	// Shard, when Count > 1, reports only this shard's part (--shard).
 	Shard Shard
+	// Base, when set, is a git revision (--base): the checkout as it was
+	// there is rendered too and handed to checks as check.Input.Base. It
+	// is read with go-git from the repository holding Root; an unknown
+	// revision or no repository is an error (wrapping ErrBase).
+	Base string
 	// Tool and GeneratedAt are copied into the Result (reporters never
 	// read the clock).
 	Tool        report.Tool
@@ -91,29 +96,25 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	apiVersions := append(append([]string(nil), cfg.APIVersions...), opts.APIVersions...)
 	repos := resolve.NewRepoMap(cfg, resolve.GitRemotes(root))
 
-	disc, err := discover.Discover(ctx, discover.Options{
-		Root: root, Exclude: cfg.IgnorePaths, LocalDir: repos.LocalDir, Logger: logger,
-	})
+	var baseDir string
+	if opts.Base != "" { // read the revision first: a typo fails before any render
+		if baseDir, err = baseTree(ctx, root, opts.Base); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(baseDir)
+	}
+	st, renderer, err := renderCheckout(ctx, root, cfg, repos, kube, apiVersions, opts, logger, opts.Progress)
 	if err != nil {
-		return nil, err
-	}
-	renderer := render.New(render.Options{
-		Root: root, KubeVersion: kube, APIVersions: apiVersions,
-		Timeout: opts.Timeout, MaxOutputBytes: opts.MaxOutputBytes,
-		Offline: opts.Offline, CacheDir: opts.CacheDir, Logger: logger,
-	})
-	st := &state{
-		root: root, cfg: cfg, repos: repos, renderer: renderer, kube: kube, apiVersions: apiVersions,
-		progress: opts.Progress, logger: logger,
-	}
-	st.problems = append(st.problems, disc.Problems...)
-	st.addApps(dropTerraformInputs(disc.Apps))
-	if err := st.renderAll(ctx); err != nil {
 		return nil, err
 	}
 	in := &check.Input{
 		Apps: st.apps, Targets: st.rendered, Problems: st.problems, Config: cfg,
 		Renderer: renderer, Files: newFileCache(root),
+	}
+	if opts.Base != "" {
+		if in.Base, err = st.baseRenders(ctx, baseDir, opts); err != nil {
+			return nil, err
+		}
 	}
 	findings := runChecks(ctx, in, opts)
 	if err := ctx.Err(); err != nil {
@@ -123,6 +124,33 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	res := buildResult(ctx, opts, root, shardTargets(st.rendered, opts.Shard), findings)
 	res.Suppressed = len(suppressed)
 	return &Run{Result: res, Input: in, Suppressed: suppressed}, nil
+}
+
+// renderCheckout discovers, resolves and renders every Application under
+// root (the checkout, or a base revision's copy of it).
+func renderCheckout(ctx context.Context, root string, cfg *config.Config, repos *resolve.RepoMap, kube string, apiVersions []string,
+	opts Options, logger *slog.Logger, progress func(done, total int, current string)) (*state, *render.Renderer, error) {
+	disc, err := discover.Discover(ctx, discover.Options{
+		Root: root, Exclude: cfg.IgnorePaths, LocalDir: repos.LocalDir, Logger: logger,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	renderer := render.New(render.Options{
+		Root: root, KubeVersion: kube, APIVersions: apiVersions,
+		Timeout: opts.Timeout, MaxOutputBytes: opts.MaxOutputBytes,
+		Offline: opts.Offline, CacheDir: opts.CacheDir, Logger: logger,
+	})
+	st := &state{
+		root: root, cfg: cfg, repos: repos, renderer: renderer, kube: kube, apiVersions: apiVersions,
+		progress: progress, logger: logger,
+	}
+	st.problems = append(st.problems, disc.Problems...)
+	st.addApps(dropTerraformInputs(disc.Apps))
+	if err := st.renderAll(ctx); err != nil {
+		return nil, nil, err
+	}
+	return st, renderer, nil
 }
 
 func firstNonEmpty(s ...string) string {
