@@ -30,6 +30,7 @@ type checkOptions struct {
 	maxOutput   int
 	baseline    string
 	writeBase   string
+	shard       string
 
 	root    string
 	sinks   []outputSink
@@ -71,6 +72,7 @@ func (o *checkOptions) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.timeout, "render-timeout", 30*time.Second, "time limit for rendering one Application")
 	fs.IntVar(&o.maxOutput, "max-render-bytes", 16<<20, "output limit for rendering one Application")
 	fs.StringVar(&o.baseline, "baseline", "", "suppress the findings recorded in this baseline file (see --write-baseline)")
+	fs.StringVar(&o.shard, "shard", "", "check only part INDEX/COUNT of the Targets (0-based, e.g. 0/4): every shard discovers and renders the whole repo, each finding is reported by one shard; join the JSON results with `syncdoctor merge`")
 	fs.StringVar(&o.writeBase, "write-baseline", "", "write the fingerprints of the current findings to this file, to adopt syncdoctor on a repo with existing debt")
 }
 
@@ -125,6 +127,11 @@ func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
 	}
 	if opts.Baseline, err = readBaseline(o.baseline); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if o.shard != "" {
+		if opts.Shard, err = pipeline.ParseShard(o.shard); err != nil {
+			return usageErrorf("--shard: %v", err)
+		}
 	}
 	run, err := pipeline.Offline(cmd.Context(), opts)
 	if err != nil {
