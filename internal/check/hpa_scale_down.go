@@ -49,7 +49,18 @@ HPA template's ` + "`kind:`" + ` line when nothing sets it. The fix is a ` + "`b
 at the values path the chart renders into spec.behavior (found by perturbation:
 re-rendering with a marker behavior), written into the file that already sets it
 or the environment's own values file; it is validated by re-rendering with the
-fix and simulating again.`,
+fix and simulating again.
+
+In live mode (` + "`syncdoctor live`" + `) the check judges the HPAs the cluster runs
+instead, by the same budgets and severities: each autoscaling/v2 HPA an
+Application's ` + "`status.resources`" + ` lists, with its behavior as the API server
+returns it (defaults filled in). The evidence adds the HPA's
+` + "`status.currentReplicas`" + ` and ` + "`desiredReplicas`" + `, the simulated time to scale
+down from the current count to minReplicas, and the latest ` + "`SuccessfulRescale`" + `
+Events the controller recorded (they expire after kube-apiserver's ` + "`--event-ttl`" + `,
+1 hour by default). The finding names the live object; when the checkout
+renders the same HPA it also points at the checkout's line and carries the
+values fix above.`,
 	Run: runHPAScaleDown,
 }
 
@@ -119,6 +130,10 @@ func (v hpaVerdict) reported() bool { return v.slowDown || v.slowUp || v.flaps |
 
 func runHPAScaleDown(ctx context.Context, in *Input) []finding.Finding {
 	budgets := budgetsOf(in)
+	if in.Live != nil {
+		// Live mode judges the HPAs the cluster runs, not the checkout's.
+		return runHPAScaleDownLive(ctx, in, budgets)
+	}
 	var out []finding.Finding
 	for _, r := range in.Targets {
 		if r.Err != nil {
@@ -146,24 +161,10 @@ func runHPAScaleDown(ctx context.Context, in *Input) []finding.Finding {
 }
 
 func hpaScaleDownFinding(ctx context.Context, in *Input, r *Rendered, o *manifest.Object, spec hpa.Spec, v hpaVerdict, b hpaBudgets) finding.Finding {
-	var bpath values.Path
-	if r.Chart != nil {
-		bpath = behaviorPath(ctx, in, r, o)
-	}
+	loc, bpath := hpaLocation(ctx, in, r, o, spec)
 	f := finding.Finding{
 		Severity: finding.Warning, App: r.Target.App.Name(), Env: r.Target.Env, Object: o.Ref,
-		Message: hpaMessage(o, spec, v, b),
-	}
-	if bpath != nil {
-		if _, loc := valueOrigin(in, r, bpath); loc.Line > 0 && spec.Behavior != nil {
-			f.Location = loc
-		}
-	}
-	if f.Location.IsZero() {
-		f.Location = sourceLine(in, r, o, kindHPALine)
-	}
-	if f.Location.IsZero() {
-		f.Location = manifestLine(in, r, o, kindHPALine)
+		Message: hpaMessage(o, spec, v, b), Location: loc,
 	}
 	if !v.slowDown && !v.slowUp && !v.flaps {
 		f.Severity = finding.Info
@@ -175,20 +176,47 @@ func hpaScaleDownFinding(ctx context.Context, in *Input, r *Rendered, o *manifes
 		finding.Evidence{Label: "scale-up timeline", Value: hpa.Timeline(v.upSteps)},
 	)
 	f.Evidence = append(f.Evidence, behaviorFields(in, r, spec.Behavior, bpath)...)
-	switch {
-	case v.slowDown:
-		f.Impact = "after a burst the workload keeps paying for peak capacity for " + timeOrNever(v.down, v.downOK)
-	case v.slowUp:
-		f.Impact = "a traffic spike is served by too few pods for " + timeOrNever(v.up, v.upOK) + ": latency and errors until the HPA catches up"
-	case v.flaps:
-		f.Impact = "every short dip in load removes pods that the next burst needs again: replica churn, cold caches and latency spikes"
-	default:
-		f.Impact = "scale-down follows defaults nobody chose; tune them deliberately"
-	}
+	f.Impact = hpaImpact(v)
 	if fix, ok := hpaBehaviorFix(ctx, in, r, o, spec, bpath, b); ok {
 		f.Fixes = append(f.Fixes, fix)
 	}
 	return f
+}
+
+// hpaLocation is where an HPA finding points: the values line that sets
+// the behavior the chart renders into spec.behavior (bpath, nil when none
+// was found), else the HPA's kind: line in its template or manifest.
+func hpaLocation(ctx context.Context, in *Input, r *Rendered, o *manifest.Object, spec hpa.Spec) (finding.Location, values.Path) {
+	var bpath values.Path
+	if r.Chart != nil {
+		bpath = behaviorPath(ctx, in, r, o)
+	}
+	var loc finding.Location
+	if bpath != nil {
+		if _, l := valueOrigin(in, r, bpath); l.Line > 0 && spec.Behavior != nil {
+			loc = l
+		}
+	}
+	if loc.IsZero() {
+		loc = sourceLine(in, r, o, kindHPALine)
+	}
+	if loc.IsZero() {
+		loc = manifestLine(in, r, o, kindHPALine)
+	}
+	return loc, bpath
+}
+
+// hpaImpact says what the verdict costs.
+func hpaImpact(v hpaVerdict) string {
+	switch {
+	case v.slowDown:
+		return "after a burst the workload keeps paying for peak capacity for " + timeOrNever(v.down, v.downOK)
+	case v.slowUp:
+		return "a traffic spike is served by too few pods for " + timeOrNever(v.up, v.upOK) + ": latency and errors until the HPA catches up"
+	case v.flaps:
+		return "every short dip in load removes pods that the next burst needs again: replica churn, cold caches and latency spikes"
+	}
+	return "scale-down follows defaults nobody chose; tune them deliberately"
 }
 
 func hpaMessage(o *manifest.Object, spec hpa.Spec, v hpaVerdict, b hpaBudgets) string {

@@ -24,6 +24,8 @@ type liveOptions struct {
 	outputs       []string
 	failOn        string
 	checks        []string
+	baseline      string
+	writeBase     string
 
 	sinks   []outputSink
 	failSev finding.Severity
@@ -61,6 +63,8 @@ reported and the rest still checked.`,
 		"output format FORMAT or FORMAT=PATH, repeatable ("+strings.Join(report.Names(), ", ")+"); default text on stdout")
 	fs.StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
 	fs.StringArrayVar(&o.checks, "check", nil, "run only this check ID, repeatable")
+	fs.StringVar(&o.baseline, "baseline", "", "suppress the findings recorded in this baseline file (see --write-baseline)")
+	fs.StringVar(&o.writeBase, "write-baseline", "", "write the fingerprints of the current findings to this file, to accept what the cluster shows today")
 	o.kube.AddFlags(fs)
 	return cmd
 }
@@ -94,9 +98,13 @@ func (o *liveOptions) run(cmd *cobra.Command, s Streams) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("cluster configuration: %w", err)}
 	}
+	base, err := readBaseline(o.baseline)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
 	run, err := pipeline.Live(cmd.Context(), pipeline.LiveOptions{
 		Options: pipeline.Options{
-			Root: o.repo, Checks: o.checks, Logger: logger, CacheDir: cacheDir(s),
+			Root: o.repo, Checks: o.checks, Logger: logger, CacheDir: cacheDir(s), Baseline: base,
 			Tool: report.Tool{Name: "syncdoctor", Version: Version()}, GeneratedAt: time.Now().UTC(),
 		},
 		RESTConfig: cfg, ArgoCDNamespace: o.argoNamespace, Apps: o.apps, ArgoCDVersion: o.argoVersion,
@@ -106,6 +114,9 @@ func (o *liveOptions) run(cmd *cobra.Command, s Streams) error {
 	}
 	for _, u := range run.Input.Live.Unread {
 		fmt.Fprintf(s.Err, "syncdoctor: warning: could not %s %s (namespace %q, name %q): %s\n", u.Verb, u.Resource, u.Namespace, u.Name, u.Err)
+	}
+	if err := writeBaseline(o.writeBase, run); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	if err := writeOutputs(o.sinks, s, report.Options{Color: color}, run.Result); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}

@@ -52,6 +52,7 @@ func (r *reader) namespaces(ctx context.Context, apps []*v1alpha1.Application) {
 		}
 		r.state.ConfigSources = append(r.state.ConfigSources, r.list(ctx, configMapGVR, "ConfigMap", ns)...)
 		r.state.ConfigSources = append(r.state.ConfigSources, r.listMetadata(ctx, secretGVR, "Secret", ns)...)
+		r.hpas(ctx, ns)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 
 	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -73,6 +74,12 @@ func Read(ctx context.Context, opts Options) (*manifest.LiveState, error) {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	cfg := rest.CopyConfig(opts.Config)
+	if cfg.QPS == 0 && cfg.Burst == 0 && cfg.RateLimiter == nil {
+		// client-go's default (5 requests/s, bursts of 10) makes a run of a
+		// few dozen GETs wait seconds on its own throttle; kubectl raises
+		// its discovery limits the same way.
+		cfg.QPS, cfg.Burst = 50, 100
+	}
 	var err error
 	if r.dyn, err = dynamic.NewForConfig(cfg); err != nil {
 		return nil, fmt.Errorf("live: dynamic client: %w", err)
@@ -138,7 +145,10 @@ func (r *reader) applications(ctx context.Context) ([]*v1alpha1.Application, err
 
 // explain adds what the user should do to the errors that stop a run.
 func explain(err error) error {
+	var dial *net.OpError
 	switch {
+	case errors.As(err, &dial) && dial.Op == "dial":
+		return fmt.Errorf("cannot reach the cluster (is the kubeconfig's server or context right, and the API server up?): %w", err)
 	case apierrors.IsUnauthorized(err):
 		return fmt.Errorf("the cluster refused the credentials (expired token or certificate? re-authenticate and retry): %w", err)
 	case apierrors.IsForbidden(err):

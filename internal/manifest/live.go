@@ -27,6 +27,13 @@ type LiveState struct {
 	// and ConfigSources (ConfigMaps and Secrets, metadata only: never
 	// Secret data) of the namespaces the Applications deploy to.
 	Pods, Workloads, ConfigSources []*Object
+	// HPAs are the HorizontalPodAutoscalers (autoscaling/v2, as the API
+	// server returns them: behavior defaults filled, status included) of
+	// the namespaces the Applications deploy to.
+	HPAs []*Object
+	// RescaleEvents are the core/v1 Events with reason SuccessfulRescale
+	// about those HPAs, as the HPA controller records each scaling.
+	RescaleEvents []*Object
 	// CRDs are the CustomResourceDefinitions of the live custom resources,
 	// keyed by "group/Kind", as the server serves them.
 	CRDs map[string]map[string]any

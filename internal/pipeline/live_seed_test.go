@@ -194,7 +194,8 @@ kind: ClusterRole
 metadata: {name: syncdoctor-nopods}
 rules:
   - {apiGroups: [""], resources: [configmaps, services, namespaces], verbs: [get, list, watch]}
-  - {apiGroups: [apps, batch, argoproj.io, apiregistration.k8s.io, external-secrets.io, apiextensions.k8s.io], resources: ["*"], verbs: [get, list, watch]}
+  - {apiGroups: [""], resources: [events], verbs: [list]}
+  - {apiGroups: [apps, batch, autoscaling, argoproj.io, apiregistration.k8s.io, external-secrets.io, apiextensions.k8s.io], resources: ["*"], verbs: [get, list, watch]}
 `)
 	for _, name := range []string{"syncdoctor-reader", "syncdoctor-nopods"} {
 		env.Create(t, fmt.Sprintf(`

@@ -34,6 +34,7 @@ func TestLive(t *testing.T) {
 	env := livetest.Start(t, livetest.Options{})
 	began := time.Now()
 	seedCluster(t, env)
+	rescaled := seedHPAs(t, env)
 	t.Logf("seeded the cluster in %s", time.Since(began).Round(time.Millisecond))
 
 	t.Run("findings", func(t *testing.T) {
@@ -41,6 +42,7 @@ func TestLive(t *testing.T) {
 		got := summarize(run.Result.Findings)
 		want := []string{
 			"hook-not-run web batch/Job/shop/db-migrate: PreSync hook Job db-migrate has not run",
+			"hpa-scale-down api autoscaling/HorizontalPodAutoscaler/shop/api: HPA api takes 1h34m45s to scale down from 20 to 2 replicas, over the 10m0s budget",
 			"out-of-sync metrics-server apiregistration.k8s.io/APIService/v1beta1.metrics.k8s.io: APIService v1beta1.metrics.k8s.io stays OutOfSync: kube-apiserver (status) rewrite(s)",
 			"out-of-sync shop-secrets external-secrets.io/ExternalSecret/shop/db-credentials: ExternalSecret db-credentials stays OutOfSync: CRD defaults rewrite(s)",
 			"stale-pod-config web apps/Deployment/shop/web: Deployment web runs 1 pod(s) started before ConfigMap web-config last changed",
@@ -49,6 +51,7 @@ func TestLive(t *testing.T) {
 		if v := run.Input.Live.ArgoCDVersion; v != "2.14.11" {
 			t.Errorf("ArgoCD version = %q, want 2.14.11 from the argocd-server image", v)
 		}
+		assertLiveHPA(t, run.Result.Findings, rescaled)
 		for _, f := range run.Result.Findings {
 			if f.Check != "out-of-sync" {
 				continue
@@ -71,8 +74,8 @@ func TestLive(t *testing.T) {
 		if n := len(run.Input.Live.Unread); n != 0 {
 			t.Errorf("get/list/watch must be enough; %d reads failed: %+v", n, run.Input.Live.Unread)
 		}
-		if got := summarize(run.Result.Findings); len(got) != 4 {
-			t.Errorf("findings as the reader = %d, want 4:\n%s", len(got), strings.Join(got, "\n"))
+		if got := summarize(run.Result.Findings); len(got) != 5 {
+			t.Errorf("findings as the reader = %d, want 5:\n%s", len(got), strings.Join(got, "\n"))
 		}
 		for _, v := range verbs() {
 			if v != http.MethodGet {
@@ -98,6 +101,7 @@ func TestLive(t *testing.T) {
 		got := summarize(run.Result.Findings)
 		want := []string{
 			"hook-not-run web",
+			"hpa-scale-down api",
 			"not-analyzed  : could not list pods in namespace kube-system",
 			"not-analyzed  : could not list pods in namespace shop",
 			"not-analyzed  : could not list secrets in namespace kube-system",
@@ -107,6 +111,8 @@ func TestLive(t *testing.T) {
 		}
 		assertPrefixes(t, got, want)
 	})
+
+	t.Run("cli", func(t *testing.T) { testLiveCLI(t, env) })
 
 	t.Run("RBAC denied on Applications stops the run", func(t *testing.T) {
 		cfg, _ := impersonate(env.Config, "system:serviceaccount:argocd:nobody")
