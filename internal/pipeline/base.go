@@ -76,7 +76,9 @@ func extractRevision(ctx context.Context, root, rev, dst string) error {
 	}
 	hash, err := repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return fmt.Errorf("--base %s: %w: unknown revision: %w", rev, ErrBase, err)
+		// go-git says "reference not found" or, past the first commit, EOF:
+		// the revision is what the user needs to hear about.
+		return fmt.Errorf("--base %s: %w: no such revision in the repository at %s", rev, ErrBase, wt.Filesystem.Root())
 	}
 	commit, err := repo.CommitObject(*hash)
 	if err != nil {
