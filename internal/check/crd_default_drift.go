@@ -15,7 +15,7 @@ import (
 
 var crdDefaultDrift = &Check{
 	ID:       "crd-default-drift",
-	Summary:  "crd defaults keep a custom resource out of sync",
+	Summary:  "defaults a CRD adds keep a custom resource OutOfSync",
 	Severity: finding.Warning,
 	Modes:    Offline,
 	Doc: `A custom resource leaves out fields its CRD defaults (External Secrets'

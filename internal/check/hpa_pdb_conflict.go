@@ -18,9 +18,9 @@ import (
 // hpaPDBConflict reports PDBs that allow no disruption while the HPA sits at its minimum.
 var hpaPDBConflict = &Check{
 	ID:       "hpa-pdb-conflict",
-	Summary:  "a pdb blocks node drains while the hpa is at its minimum",
+	Summary:  "a PDB blocks node drains while the HPA is at its minimum",
 	Severity: finding.Warning,
-	Modes:    Offline | Live,
+	Modes:    Offline,
 	Doc: `A PodDisruptionBudget selects the pods of a workload that a
 HorizontalPodAutoscaler scales, and at the HPA's minReplicas the budget allows no
 voluntary disruption: ` + "`minAvailable`" + ` is at least minReplicas, or

@@ -15,7 +15,7 @@ import (
 // hpaScaleDown reports HPAs that give capacity back too slowly, absorb a spike too slowly, or follow every dip.
 var hpaScaleDown = &Check{
 	ID:       "hpa-scale-down",
-	Summary:  "an hpa scales too slowly, or flaps, under its behavior",
+	Summary:  "an HPA scales too slowly, or flaps, under its behavior",
 	Severity: finding.Warning,
 	Modes:    Offline | Live,
 	Doc: `Simulates every rendered HorizontalPodAutoscaler (autoscaling/v2 and

@@ -17,7 +17,7 @@ import (
 // each field and the narrowest ignore rule.
 var outOfSync = &Check{
 	ID:       "out-of-sync",
-	Summary:  "a live resource is outofsync, explained field by field",
+	Summary:  "a live resource is OutOfSync, explained field by field",
 	Severity: finding.Warning,
 	Modes:    Live,
 	Doc: `For every resource ArgoCD reports OutOfSync (` + "`status.resources[].status`" + `),

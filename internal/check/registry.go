@@ -27,7 +27,7 @@ const (
 // Check describes one diagnosis syncdoctor can make.
 type Check struct {
 	ID       string           // kebab-case noun phrase naming the defect
-	Summary  string           // ≤ 60 chars, lower case, no period
+	Summary  string           // ≤ 60 chars, starts lower case (proper names keep their case), no period
 	Doc      string           // Markdown: what, why, how to fix, upstream refs
 	Severity finding.Severity // default; .syncdoctor.yaml may override
 	Modes    Mode
@@ -79,7 +79,7 @@ func Validate() error {
 			errs = append(errs, fmt.Errorf("check %q: ID must be kebab-case", c.ID))
 		}
 		if len(c.Summary) > 60 || !summaryPattern.MatchString(c.Summary) {
-			errs = append(errs, fmt.Errorf("check %q: summary must be ≤ 60 chars, lower case, no period", c.ID))
+			errs = append(errs, fmt.Errorf("check %q: summary must be ≤ 60 chars, start lower case and end without a period", c.ID))
 		}
 		if strings.TrimSpace(c.Doc) == "" {
 			errs = append(errs, fmt.Errorf("check %q: empty doc", c.ID))

@@ -14,9 +14,9 @@ import (
 // replicasHPAFight reports workloads whose spec.replicas in Git fights the HPA that scales them.
 var replicasHPAFight = &Check{
 	ID:       "replicas-hpa-fight",
-	Summary:  "argocd resets the replica count an hpa chose",
+	Summary:  "the replica count an HPA chose is reset by ArgoCD",
 	Severity: finding.Warning,
-	Modes:    Offline | Live,
+	Modes:    Offline,
 	Doc: `A Deployment or StatefulSet sets ` + "`spec.replicas`" + ` while a HorizontalPodAutoscaler in
 the same namespace scales it (scaleTargetRef kind and name), and the Application
 does not make ArgoCD leave the field alone.

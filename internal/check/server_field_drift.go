@@ -15,7 +15,7 @@ import (
 
 var serverFieldDrift = &Check{
 	ID:       "server-field-drift",
-	Summary:  "a field the server rewrites keeps an app out of sync",
+	Summary:  "a field the server rewrites keeps an app OutOfSync",
 	Severity: finding.Warning,
 	Modes:    Offline,
 	Doc: `An object declares a field that something in the cluster rewrites, and the

@@ -15,7 +15,7 @@ import (
 // ConfigMaps and Secrets.
 var stalePodConfig = &Check{
 	ID:       "stale-pod-config",
-	Summary:  "pods started before their configmap or secret changed",
+	Summary:  "pods started before their ConfigMap or Secret changed",
 	Severity: finding.Warning,
 	Modes:    Live,
 	Doc: `A pod reads a ConfigMap or Secret when it starts: environment variables
