@@ -4,22 +4,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/syncdoctor/syncdoctor/internal/config"
-	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/pipeline"
 	"github.com/syncdoctor/syncdoctor/internal/report"
 )
 
 type checkOptions struct {
 	g           *globalOptions
-	outputs     []string
-	failOn      string
+	report      reportFlags
 	kubeVersion string
 	argocdVer   string
 	apiVersions []string
@@ -33,9 +30,7 @@ type checkOptions struct {
 	shard       string
 	baseRev     string
 
-	root    string
-	sinks   []outputSink
-	failSev finding.Severity // 0 = never fail
+	root string
 }
 
 func newCheckCommand(s Streams, g *globalOptions) *cobra.Command {
@@ -61,9 +56,7 @@ usage or input error stopped the run.`,
 }
 
 func (o *checkOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringArrayVarP(&o.outputs, "output", "o", nil,
-		"output format FORMAT or FORMAT=PATH, repeatable ("+strings.Join(report.Names(), ", ")+"); default text on stdout")
-	fs.StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
+	o.report.addFlags(fs)
 	fs.StringVar(&o.kubeVersion, "kube-version", "", "Kubernetes version charts see (.Capabilities.KubeVersion); default from .syncdoctor.yaml, else a recent minor")
 	fs.StringArrayVar(&o.apiVersions, "api-versions", nil, "extra API versions charts see (.Capabilities.APIVersions), repeatable")
 	fs.StringVar(&o.argocdVer, "argocd-version", "", "ArgoCD version whose diff semantics to model (e.g. 3.1, 2.14); default from .syncdoctor.yaml argocdVersion, else the current 3.x")
@@ -83,21 +76,7 @@ func (o *checkOptions) complete(args []string) error {
 	if len(args) == 1 {
 		o.root = args[0]
 	}
-	switch o.failOn {
-	case "none":
-	default:
-		sev, err := finding.ParseSeverity(o.failOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		o.failSev = sev
-	}
-	sinks, err := parseOutputs(o.outputs)
-	if err != nil {
-		return err
-	}
-	o.sinks = sinks
-	return nil
+	return o.report.complete()
 }
 
 func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
@@ -142,17 +121,7 @@ func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
 	if err := writeBaseline(o.writeBase, run); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	if err := writeOutputs(o.sinks, s, report.Options{Color: color}, run.Result); err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	if o.failSev != 0 {
-		for _, f := range run.Result.Findings {
-			if f.Severity >= o.failSev {
-				return &ExitError{Code: ExitFindings}
-			}
-		}
-	}
-	return nil
+	return o.report.emit(s, color, run.Result)
 }
 
 // cacheDir is where remote charts are pulled: $SYNCDOCTOR_CACHE or the

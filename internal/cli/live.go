@@ -2,13 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
-	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/live"
 	"github.com/syncdoctor/syncdoctor/internal/pipeline"
 	"github.com/syncdoctor/syncdoctor/internal/report"
@@ -21,14 +19,10 @@ type liveOptions struct {
 	apps          []string
 	argoNamespace string
 	argoVersion   string
-	outputs       []string
-	failOn        string
+	report        reportFlags
 	checks        []string
 	baseline      string
 	writeBase     string
-
-	sinks   []outputSink
-	failSev finding.Severity
 }
 
 func newLiveCommand(s Streams, g *globalOptions) *cobra.Command {
@@ -59,9 +53,7 @@ reported and the rest still checked.`,
 	fs.StringArrayVar(&o.apps, "app", nil, "check only this Application, repeatable (default all)")
 	fs.StringVar(&o.argoNamespace, "argocd-namespace", live.DefaultArgoCDNamespace, "namespace of the ArgoCD Applications")
 	fs.StringVar(&o.argoVersion, "argocd-version", "", "ArgoCD version to model when the cluster does not show it (argocd-server's image)")
-	fs.StringArrayVarP(&o.outputs, "output", "o", nil,
-		"output format FORMAT or FORMAT=PATH, repeatable ("+strings.Join(report.Names(), ", ")+"); default text on stdout")
-	fs.StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
+	o.report.addFlags(fs)
 	fs.StringArrayVar(&o.checks, "check", nil, "run only this check ID, repeatable")
 	fs.StringVar(&o.baseline, "baseline", "", "suppress the findings recorded in this baseline file (see --write-baseline)")
 	fs.StringVar(&o.writeBase, "write-baseline", "", "write the fingerprints of the current findings to this file, to accept what the cluster shows today")
@@ -69,21 +61,7 @@ reported and the rest still checked.`,
 	return cmd
 }
 
-func (o *liveOptions) complete() error {
-	if o.failOn != "none" {
-		sev, err := finding.ParseSeverity(o.failOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		o.failSev = sev
-	}
-	sinks, err := parseOutputs(o.outputs)
-	if err != nil {
-		return err
-	}
-	o.sinks = sinks
-	return nil
-}
+func (o *liveOptions) complete() error { return o.report.complete() }
 
 func (o *liveOptions) run(cmd *cobra.Command, s Streams) error {
 	logger, err := o.g.logger(s.Err)
@@ -118,15 +96,5 @@ func (o *liveOptions) run(cmd *cobra.Command, s Streams) error {
 	if err := writeBaseline(o.writeBase, run); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	if err := writeOutputs(o.sinks, s, report.Options{Color: color}, run.Result); err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	if o.failSev != 0 {
-		for _, f := range run.Result.Findings {
-			if f.Severity >= o.failSev {
-				return &ExitError{Code: ExitFindings}
-			}
-		}
-	}
-	return nil
+	return o.report.emit(s, color, run.Result)
 }

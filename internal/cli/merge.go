@@ -13,9 +13,8 @@ import (
 )
 
 type mergeOptions struct {
-	g       *globalOptions
-	outputs []string
-	failOn  string
+	g      *globalOptions
+	report reportFlags
 }
 
 func newMergeCommand(s Streams, g *globalOptions) *cobra.Command {
@@ -34,23 +33,12 @@ file cannot be read.`,
 			return o.run(args, s)
 		},
 	}
-	cmd.Flags().StringArrayVarP(&o.outputs, "output", "o", nil,
-		"output format FORMAT or FORMAT=PATH, repeatable ("+strings.Join(report.Names(), ", ")+"); default text on stdout")
-	cmd.Flags().StringVar(&o.failOn, "fail-on", "warning", "exit 1 when a finding is at or above this severity: info, warning, error or none")
+	o.report.addFlags(cmd.Flags())
 	return cmd
 }
 
 func (o *mergeOptions) run(files []string, s Streams) error {
-	var failSev finding.Severity
-	if o.failOn != "none" {
-		sev, err := finding.ParseSeverity(o.failOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		failSev = sev
-	}
-	sinks, err := parseOutputs(o.outputs)
-	if err != nil {
+	if err := o.report.complete(); err != nil {
 		return err
 	}
 	var parts []*report.Result
@@ -71,15 +59,7 @@ func (o *mergeOptions) run(files []string, s Streams) error {
 	if err != nil {
 		return err
 	}
-	if err := writeOutputs(sinks, s, report.Options{Color: color}, merged); err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	for _, f := range merged.Findings {
-		if failSev != 0 && f.Severity >= failSev {
-			return &ExitError{Code: ExitFindings}
-		}
-	}
-	return nil
+	return o.report.emit(s, color, merged)
 }
 
 // mergeResults joins shard results: Targets in app, env order, findings
