@@ -148,20 +148,6 @@ func ruleLocation(app *target.Application, i int) finding.Location {
 	return app.FieldLocation(fmt.Sprintf("spec.ignoreDifferences[%d]", i))
 }
 
-// remoteSourceLocation is the repoURL line of a Target's source.
-func remoteSourceLocation(t *target.Target) finding.Location {
-	prefix := "spec.source"
-	if len(t.App.App.Spec.Sources) > 0 {
-		prefix = fmt.Sprintf("spec.sources[%d]", t.SourceIndex)
-	}
-	for _, k := range []string{prefix + ".repoURL", prefix + ".chart", prefix} {
-		if l, ok := t.App.Fields[k]; ok {
-			return l
-		}
-	}
-	return t.App.Declared
-}
-
 // groupKindOf returns an object's API group and kind.
 func groupKindOf(obj map[string]any) (string, string) {
 	apiVersion := manifest.GetString(obj, "apiVersion")
