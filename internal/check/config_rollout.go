@@ -134,6 +134,9 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	if a == nil {
 		return out
 	}
+	if a.filled {
+		fx.marked[t.ID()] = a
+	}
 	origin := originsOf(in, t)
 	for _, w := range ws {
 		if a.overBroad[w.Obj.Ref.String()] {

@@ -30,6 +30,9 @@ type fixer struct {
 	memo map[string]bool                   // validation results
 	// rendered memoises validation renders shared by several findings.
 	rendered map[string][]*manifest.Object
+	// marked holds each Target's perturbation analysis made with filled
+	// markers, whose landings spare the fixer a marker render.
+	marked map[string]*crAnalysis
 }
 
 type fixReq struct {
@@ -41,7 +44,7 @@ type fixReq struct {
 }
 
 func newFixer(in *Input) *fixer {
-	return &fixer{in: in, reqs: map[string]*fixReq{}, lib: map[string]map[string]values.Path{}, memo: map[string]bool{}, rendered: map[string][]*manifest.Object{}}
+	return &fixer{in: in, reqs: map[string]*fixReq{}, lib: map[string]map[string]values.Path{}, memo: map[string]bool{}, rendered: map[string][]*manifest.Object{}, marked: map[string]*crAnalysis{}}
 }
 
 // add records a perturbation finding: the checksum must cover every key
@@ -331,6 +334,8 @@ func (fx *fixer) reloaderFix(ctx context.Context, r *fixReq) (finding.Fix, bool)
 	var lands []crLanding
 	if r.a != nil {
 		lands = r.a.landings[r.p.w.Obj.Ref.String()]
+	} else if a := fx.marked[rd.Target.ID()]; a != nil {
+		lands = a.landings[r.p.w.Obj.Ref.String()]
 	} else {
 		lands = fx.landings(ctx, rd, r.p.w)
 	}

@@ -36,6 +36,10 @@ type crAnalysis struct {
 	landings map[string][]crLanding
 	// renders counts the renders made, for benchmarks.
 	renders int
+	// filled is set when the marker render gave empty maps a marker entry,
+	// as the fixer's own marker render does: its landings then serve
+	// findings on external sources too.
+	filled bool
 }
 
 // crLanding is a values map whose entries land in a workload's metadata
@@ -70,6 +74,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		tv, tags = tagValues(eff, fill)
 		a.renders++
 		if tagged, err = render(tv); err == nil {
+			a.filled = fill
 			break
 		}
 	}
