@@ -37,7 +37,12 @@ var ignoreRuleDead = &Check{
 The rule was meant to stop an OutOfSync loop, so the loop is still there.
 Matching and evaluation are ArgoCD's own (argo-cd util/argo/normalizers,
 via internal/diffsem RuleProblems). Apps with a source that cannot be
-rendered offline are checked for syntax only.`,
+rendered offline are checked for syntax only.
+
+Fix: ` + "`syncdoctor fix`" + ` sets a misspelled group, kind, name or JSON pointer to
+its only near match, or deletes an entry that matches no object, once the
+corrected rule has been replayed through ArgoCD's normalizer; a jq
+expression that does not compile is left to a person.`,
 	Run: runIgnoreRuleDead,
 }
 
@@ -61,8 +66,14 @@ func runIgnoreRuleDead(ctx context.Context, in *Input) []finding.Finding {
 			objects = objs
 		}
 		opts := appDiffOptions(in, app)
-		for _, p := range diffsem.RuleProblems(rules, objects, opts) {
+		problems := diffsem.RuleProblems(rules, objects, opts)
+		last := -1 // the highest rule index with a problem (see deadRuleEdits)
+		for _, p := range problems {
+			last = max(last, p.Rule)
+		}
+		for _, p := range problems {
 			if f, ok := deadRuleFinding(app, p, objs, exact); ok {
+				deadRuleEdits(app, &f, p, objects, opts, last)
 				out = append(out, f)
 			}
 		}
@@ -114,8 +125,8 @@ func deadRuleFinding(app *target.Application, p diffsem.RuleProblem, objs []map[
 	case diffsem.ProblemNoObject:
 		f.Message = subject + " matches none of the objects the app renders"
 		f.Impact = "the rule hides nothing; whatever drift it was written for is still reported"
-		if s := suggestScope(rule.Group, rule.Kind, rule.Name, objs); s != "" {
-			f.Message += "; did you mean " + s
+		if field, v := suggestScope(rule.Group, rule.Kind, rule.Name, objs); field != "" {
+			f.Message += "; did you mean " + field + " " + strconvQuote(v)
 		}
 	default:
 		f.Message = subject + ": " + p.Message
@@ -201,8 +212,9 @@ func ruleSummary(r v1alpha1.ResourceIgnoreDifferences) string {
 func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // suggestScope proposes the nearest existing group, kind or name when the
-// rule's scope is a near miss (edit distance at most 2, or case only).
-func suggestScope(group, kind, name string, objs []map[string]any) string {
+// rule's scope is a near miss (edit distance at most 2, or case only): it
+// returns the rule field ("group", "kind" or "name") and its new value.
+func suggestScope(group, kind, name string, objs []map[string]any) (field, value string) {
 	kinds, groups, names := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, o := range objs {
 		g, k := groupKindOf(o)
@@ -214,18 +226,18 @@ func suggestScope(group, kind, name string, objs []map[string]any) string {
 	switch {
 	case !strings.ContainsAny(kind, "*?[") && !kinds[kind]:
 		if k := nearest(kind, kinds); k != "" {
-			return "kind " + strconvQuote(k)
+			return "kind", k
 		}
 	case !strings.ContainsAny(group, "*?[") && !groups[group]:
 		if g := nearest(group, groups); g != "" {
-			return "group " + strconvQuote(g)
+			return "group", g
 		}
 	case name != "" && len(names) > 0:
 		if n := nearest(name, names); n != "" {
-			return "name " + strconvQuote(n)
+			return "name", n
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func nearest(s string, set map[string]bool) string {
