@@ -15,6 +15,10 @@ SYNCDOCTOR_HELM_VERSION=v3.22.0
 # First staticcheck whose go.mod says go 1.26 (older ones cannot load our code).
 SYNCDOCTOR_STATICCHECK_VERSION=v0.8.2
 
+# npm package that ships the OASIS SARIF 2.1.0 JSON schema (the report
+# test validates our SARIF against it); only the schema file is used.
+SYNCDOCTOR_SARIF_SCHEMA_PKG=@microsoft/jest-sarif@1.0.0-beta.0
+
 # Where scripts/install-test-assets puts each asset.
 syncdoctor_envtest_dir=$SYNCDOCTOR_CACHE/envtest/$SYNCDOCTOR_K8S_VERSION
 syncdoctor_helm=$SYNCDOCTOR_CACHE/tools/helm-$SYNCDOCTOR_HELM_VERSION/helm
@@ -24,3 +28,4 @@ export SYNCDOCTOR_CACHE SYNCDOCTOR_K8S_VERSION
 export KUBEBUILDER_ASSETS=${KUBEBUILDER_ASSETS:-$syncdoctor_envtest_dir}
 export SYNCDOCTOR_HELM_BIN=${SYNCDOCTOR_HELM_BIN:-$syncdoctor_helm}
 export SYNCDOCTOR_STATICCHECK_BIN=${SYNCDOCTOR_STATICCHECK_BIN:-$syncdoctor_staticcheck}
+export SYNCDOCTOR_SARIF_SCHEMA=${SYNCDOCTOR_SARIF_SCHEMA:-$SYNCDOCTOR_CACHE/sarif/sarif-schema-2.1.0.json}
