@@ -25,6 +25,15 @@ reporting changes people make in git or by hand:
   or jq paths: ignored in every object of every app of the ArgoCD instance;
 - a path that hides a whole ` + "`spec`" + `, ` + "`data`" + `, ` + "`stringData`" + `, ` + "`rules`" + ` or ` + "`webhooks`" + `
   of an object: every change to it.
+- an entry that hides fields the user sets in git and nothing in the cluster
+  writes: each matched object is compared (internal/diffsem Explain) with a
+  live copy in which every field differs, and the fields the entry alone
+  hides are listed. Only built-in workload, networking, RBAC and policy
+  kinds are judged; status, metadata, fields the API server allocates or
+  defaults (Service clusterIP, nodePort), ` + "`caBundle`" + ` (cert-manager and
+  service-ca injection), ` + "`/spec/replicas`" + ` (HPA, KEDA, kubectl scale) and
+  an entry that hides container images only (Keel, Kyverno, image
+  updaters) stay silent.
 
 Rules made only of ` + "`managedFieldsManagers`" + ` are left alone: ArgoCD documents
 ` + "`kind: '*'`" + ` with a controller's manager as the way to ignore what that
@@ -42,13 +51,21 @@ var wholeSections = []string{"spec", "data", "stringData", "binaryData", "rules"
 
 func runIgnoreRuleBroad(ctx context.Context, in *Input) []finding.Finding {
 	var out []finding.Finding
+	_, by := appTargets(in)
 	for _, app := range in.Apps {
 		if ctx.Err() != nil {
 			return out
 		}
+		opts := appDiffOptions(in, app)
 		for i, r := range app.App.Spec.IgnoreDifferences {
 			why := broadness(r.Kind, r.JSONPointers, r.JQPathExpressions)
 			if why == "" {
+				if len(r.JSONPointers)+len(r.JQPathExpressions) == 0 {
+					continue
+				}
+				if hidden := hiddenUserFields(ctx, by[app], r, opts); len(hidden) > 0 {
+					out = append(out, broadHiddenFinding(app, i, r, hidden))
+				}
 				continue
 			}
 			loc := ruleLocation(app, i)
