@@ -27,7 +27,7 @@ var judgedKinds = map[string]bool{
 	"networking.k8s.io/Ingress": true, "networking.k8s.io/NetworkPolicy": true,
 	"policy/PodDisruptionBudget": true, "batch/CronJob": true,
 	"autoscaling/HorizontalPodAutoscaler": true,
-	"rbac.authorization.k8s.io/Role": true, "rbac.authorization.k8s.io/RoleBinding": true,
+	"rbac.authorization.k8s.io/Role":      true, "rbac.authorization.k8s.io/RoleBinding": true,
 	"rbac.authorization.k8s.io/ClusterRole": true, "rbac.authorization.k8s.io/ClusterRoleBinding": true,
 }
 
