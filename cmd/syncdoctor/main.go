@@ -14,12 +14,16 @@ import (
 )
 
 func main() {
+	// The render worker (--isolate) is this binary; an unknown path only
+	// disables it.
+	exe, _ := os.Executable()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Streams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		OutIsTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		ErrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		Getenv:   os.Getenv,
+		OutIsTTY:   term.IsTerminal(int(os.Stdout.Fd())),
+		ErrIsTTY:   term.IsTerminal(int(os.Stderr.Fd())),
+		Getenv:     os.Getenv,
+		Executable: exe,
 	})
 	stop()
 	os.Exit(code)

@@ -20,6 +20,7 @@ type fixOptions struct {
 	dryRun      bool
 	offline     bool
 	kubeVersion string
+	isolate     bool
 }
 
 func newFixCommand(s Streams, g *globalOptions) *cobra.Command {
@@ -49,6 +50,7 @@ with --dry-run, would be), 2 when a usage or input error stopped the run.`,
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the unified diff and write nothing")
 	fs.BoolVar(&o.offline, "offline", false, "never pull remote Helm charts")
 	fs.StringVar(&o.kubeVersion, "kube-version", "", "Kubernetes version charts see (.Capabilities.KubeVersion)")
+	fs.BoolVar(&o.isolate, "isolate", false, "render each Application in a child process with a time and memory limit, for untrusted charts")
 	return cmd
 }
 
@@ -60,7 +62,10 @@ func (o *fixOptions) run(cmd *cobra.Command, s Streams, root string) error {
 	opts := pipeline.Options{
 		Root: root, KubeVersion: o.kubeVersion, Offline: o.offline, Checks: o.checks, Logger: logger,
 		Tool: report.Tool{Name: "syncdoctor", Version: Version()}, GeneratedAt: time.Now().UTC(),
-		CacheDir: cacheDir(s),
+		CacheDir: cacheDir(s), Isolate: o.isolate, WorkerCommand: workerCommand(s),
+	}
+	if o.isolate && opts.WorkerCommand == nil {
+		return usageErrorf("--isolate: the path of this program is unknown, so no worker can be started")
 	}
 	run, err := pipeline.Offline(cmd.Context(), opts)
 	if err != nil {

@@ -24,6 +24,9 @@ type Streams struct {
 	OutIsTTY, ErrIsTTY bool
 	// Getenv reads the environment (os.Getenv in main).
 	Getenv func(string) string
+	// Executable is this program's path (os.Executable in main), to start
+	// render workers (--isolate); empty disables them.
+	Executable string
 }
 
 // Main runs syncdoctor with args and returns the process exit code.
@@ -82,6 +85,7 @@ comes with its evidence and a ready fix.`,
 		newLiveCommand(s, g),
 		newExplainCommand(s),
 		newVersionCommand(s),
+		newRenderWorkerCommand(s),
 	)
 	return root
 }

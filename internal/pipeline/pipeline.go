@@ -36,6 +36,10 @@ type Options struct {
 	CacheDir       string
 	Timeout        time.Duration // per render
 	MaxOutputBytes int           // per render
+	// Isolate renders every Target in a worker process (render.Options);
+	// WorkerCommand starts one, and without it nothing is isolated.
+	Isolate       bool
+	WorkerCommand []string
 	// Checks restricts the run to these IDs (all when empty).
 	Checks []string
 	// Baseline suppresses the findings it holds (--baseline); nil: none.
@@ -140,6 +144,7 @@ func renderCheckout(ctx context.Context, root string, cfg *config.Config, repos 
 		Root: root, KubeVersion: kube, APIVersions: apiVersions,
 		Timeout: opts.Timeout, MaxOutputBytes: opts.MaxOutputBytes,
 		Offline: opts.Offline, CacheDir: opts.CacheDir, Logger: logger,
+		Isolate: opts.Isolate, WorkerCommand: opts.WorkerCommand,
 	})
 	st := &state{
 		root: root, cfg: cfg, repos: repos, renderer: renderer, kube: kube, apiVersions: apiVersions,

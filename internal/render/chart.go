@@ -38,10 +38,7 @@ type chartEntry struct {
 
 // chartFor returns the loaded chart of a Helm target, loading it once.
 func (r *Renderer) chartFor(ctx context.Context, t *target.Target) (*chartEntry, error) {
-	key := "dir:" + t.Dir
-	if t.Kind == target.SourceRemoteHelm {
-		key = "repo:" + t.Source.RepoURL + "|" + t.Source.Chart + "|" + t.Source.TargetRevision
-	}
+	key := chartKey(t)
 	r.mu.Lock()
 	ce, ok := r.charts[key]
 	if !ok {
@@ -61,6 +58,15 @@ func (r *Renderer) chartFor(ctx context.Context, t *target.Target) (*chartEntry,
 		ce.chart, ce.err = r.loadChartDir(ctx, ce, ce.dir, nil)
 	})
 	return ce, ce.err
+}
+
+// chartKey names a Target's chart (or, for other kinds, its directory)
+// in the chart cache and the hostile set.
+func chartKey(t *target.Target) string {
+	if t.Kind == target.SourceRemoteHelm {
+		return "repo:" + t.Source.RepoURL + "|" + t.Source.Chart + "|" + t.Source.TargetRevision
+	}
+	return "dir:" + t.Dir
 }
 
 // loadChartDir loads the chart at a checkout-relative dir with its

@@ -48,6 +48,14 @@ type Options struct {
 	Offline        bool          // never pull remote charts
 	CacheDir       string        // for pulled remote charts
 	Logger         *slog.Logger  // nil discards
+	// Isolate renders every Target in a worker process (isolate.go).
+	Isolate bool
+	// WorkerCommand starts the worker (`syncdoctor __render-worker`); the
+	// CLI sets it, as only it knows its binary. Empty: no worker, so a
+	// chart that once timed out is refused instead of isolated.
+	WorkerCommand []string
+	// MemoryLimit bounds one worker; default DefaultMemoryLimit.
+	MemoryLimit int64
 }
 
 // Renderer renders Targets. It is safe for concurrent use and loads each
@@ -58,6 +66,9 @@ type Renderer struct {
 
 	mu     sync.Mutex
 	charts map[string]*chartEntry // key: chart dir (checkout-relative) or remote ref
+	// hostile holds the chart keys whose in-process render timed out
+	// (isolate.go); they are never rendered in-process again.
+	hostile map[string]bool
 }
 
 // New returns a Renderer with defaults filled in.
@@ -76,7 +87,10 @@ func New(opts Options) *Renderer {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Renderer{opts: opts, log: log, charts: map[string]*chartEntry{}}
+	if opts.MemoryLimit <= 0 {
+		opts.MemoryLimit = DefaultMemoryLimit
+	}
+	return &Renderer{opts: opts, log: log, charts: map[string]*chartEntry{}, hostile: map[string]bool{}}
 }
 
 // Result is the outcome of rendering one Target.
@@ -100,6 +114,9 @@ var ErrUnsupported = errors.New("source kind not rendered")
 
 // Render renders one Target.
 func (r *Renderer) Render(ctx context.Context, t *target.Target) (*Result, error) {
+	if r.isolated(t) {
+		return r.renderIsolated(ctx, t)
+	}
 	var res *Result
 	err := r.bounded(ctx, t, func(ctx context.Context) error {
 		var err error
@@ -169,6 +186,9 @@ func (r *Renderer) RenderValues(ctx context.Context, t *target.Target, vals map[
 // render goroutine is abandoned and finishes (or not) on its own; the
 // caller gets its Error at once.
 func (r *Renderer) bounded(ctx context.Context, t *target.Target, fn func(context.Context) error) error {
+	if err := r.refuseHostile(t); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 	done := make(chan error, 1)
@@ -185,6 +205,9 @@ func (r *Renderer) bounded(ctx context.Context, t *target.Target, fn func(contex
 	case err := <-done:
 		return err
 	case <-ctx.Done():
+		if ctx.Err() == context.DeadlineExceeded {
+			r.markHostile(t)
+		}
 		return &Error{Loc: finding.Location{File: t.Dir}, Err: fmt.Errorf("rendering %s: %w (limit %s)", describe(t), ctx.Err(), r.opts.Timeout)}
 	}
 }
