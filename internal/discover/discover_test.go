@@ -12,23 +12,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
+	"github.com/syncdoctor/syncdoctor/internal/testutil/files"
 )
 
 // writeRepo writes files (checkout-relative path → content) under a fresh
 // temporary directory and returns it.
-func writeRepo(t testing.TB, files map[string]string) string {
+func writeRepo(t testing.TB, fs map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return files.Tree(t, fs)
 }
 
 func run(t *testing.T, files map[string]string, opts Options) *Result {

@@ -1,8 +1,6 @@
 package resolve
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,23 +11,14 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/config"
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/testutil/files"
 )
 
 const repoURL = "https://github.com/acme/platform.git"
 
-func writeFiles(t *testing.T, files map[string]string) string {
+func writeFiles(t *testing.T, fs map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return files.Tree(t, fs)
 }
 
 func app(name, file string, src *v1alpha1.ApplicationSource, ns string) *target.Application {

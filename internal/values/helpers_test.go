@@ -1,29 +1,19 @@
 package values
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/syncdoctor/syncdoctor/internal/testutil/files"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 )
 
 // writeChart writes files (slash paths) under a temp dir and loads the
 // chart at its root with Helm's loader.
-func writeChart(t *testing.T, files map[string]string) (string, *chart.Chart) {
+func writeChart(t *testing.T, fs map[string]string) (string, *chart.Chart) {
 	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := files.Tree(t, fs)
 	c, err := loader.Load(dir)
 	if err != nil {
 		t.Fatalf("load chart: %v", err)
