@@ -34,8 +34,10 @@ and every item differs. The server-side diff (` + "`ServerSideDiff=true`" + `) c
 report them the same way.
 
 **How syncdoctor knows.** For each custom resource whose CRD the checkout
-renders (any Application's objects), it applies the real defaulting code
-of k8s.io/apiextensions-apiserver to the rendered object and compares the
+renders (any Application's objects), or that a ` + "`--crds DIR`" + ` directory
+holds (for CRDs installed by another tool; rendered ones win), it applies
+the real defaulting code of k8s.io/apiextensions-apiserver to the rendered
+object and compares the
 result with ArgoCD's own diff code (internal/diffsem) under the app's
 ArgoCD version, sync and compare options, ` + "`ignoreDifferences`" + ` and the
 checkout's argocd-cm. Without the CRD a small catalog of operators

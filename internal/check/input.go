@@ -37,6 +37,9 @@ type Input struct {
 	// checkout-relative paths; nil when no base was given. Match them to
 	// Targets by Application name, env and source index.
 	Base []*Rendered
+	// CRDs are CustomResourceDefinitions read from `--crds` directories,
+	// known in addition to the CRDs the Targets render (which win).
+	CRDs []*manifest.Object
 
 	once sync.Map // memoised derived facts, see Memo
 }

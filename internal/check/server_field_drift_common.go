@@ -93,8 +93,13 @@ type crdEntry struct {
 func checkoutCRDs(in *Input) map[string]crdEntry {
 	return in.Memo("diff:crds", func() any {
 		out := map[string]crdEntry{}
+		// Rendered CRDs first: they are what the apps install.
+		lists := make([][]*manifest.Object, 0, len(in.Targets)+1)
 		for _, r := range in.Targets {
-			for _, o := range r.Objects {
+			lists = append(lists, r.Objects)
+		}
+		for _, objs := range append(lists, in.CRDs) {
+			for _, o := range objs {
 				if o.Ref.Group != "apiextensions.k8s.io" || o.Ref.Kind != "CustomResourceDefinition" {
 					continue
 				}

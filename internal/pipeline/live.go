@@ -72,7 +72,7 @@ func Live(ctx context.Context, opts LiveOptions) (*Run, error) {
 	}
 	liveIn := &check.Input{
 		Apps: in.Apps, Targets: in.Targets, Problems: problems, Config: in.Config,
-		Renderer: in.Renderer, Files: in.Files, Live: st,
+		Renderer: in.Renderer, Files: in.Files, Live: st, CRDs: in.CRDs,
 	}
 	findings := check.Run(ctx, liveIn, check.RunOptions{Mode: check.Live, Only: opts.Checks})
 	if err := ctx.Err(); err != nil {

@@ -51,6 +51,9 @@ type Options struct {
 	// is read with go-git from the repository holding Root; an unknown
 	// revision or no repository is an error (wrapping ErrBase).
 	Base string
+	// CRDDirs are directories of CustomResourceDefinition YAML (--crds),
+	// relative to Root unless absolute, given to checks as check.Input.CRDs.
+	CRDDirs []string
 	// Tool and GeneratedAt are copied into the Result (reporters never
 	// read the clock).
 	Tool        report.Tool
@@ -114,6 +117,9 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	in := &check.Input{
 		Apps: st.apps, Targets: st.rendered, Problems: st.problems, Config: cfg,
 		Renderer: renderer, Files: newFileCache(root),
+	}
+	if in.CRDs, err = loadCRDDirs(root, opts.CRDDirs); err != nil {
+		return nil, err
 	}
 	if opts.Base != "" {
 		if in.Base, err = st.baseRenders(ctx, baseDir, opts); err != nil {
