@@ -142,6 +142,10 @@ func writtenInCluster(kind, path string, server []diffsem.Drift) bool {
 			(strings.HasPrefix(path, "/spec/ports/") && strings.HasSuffix(path, "/nodePort")) {
 			return true // allocated by the API server
 		}
+	case "CronJob":
+		if path == "/spec/suspend" {
+			return true // suspended by hand during incidents, on purpose
+		}
 	case "ServiceAccount":
 		if strings.HasPrefix(path, "/secrets") || strings.HasPrefix(path, "/imagePullSecrets") {
 			return true // token and image-pull-secret controllers
