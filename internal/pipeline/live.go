@@ -56,8 +56,18 @@ func Live(ctx context.Context, opts LiveOptions) (*Run, error) {
 		return nil, err
 	}
 	problems := append([]finding.Finding(nil), in.Problems...)
+	revOpts := offOpts
+	revOpts.Config = in.Config // the work tree's configuration, as for --base
+	atRevision := revisionMatchers(ctx, revOpts, off.Result.Root, st.Apps)
 	for _, la := range st.Apps {
 		idx, env, desired := m.match(la.App)
+		// Locations and fixes point at the work tree's Application; the
+		// desired objects are those of the revision ArgoCD compared.
+		if rm := atRevision[la.App.Status.Sync.Revision]; rm != nil {
+			if ri, _, revDesired := rm.match(la.App); ri >= 0 {
+				desired = revDesired
+			}
+		}
 		la.Checkout, la.Env, la.Desired = idx, env, desired
 		if idx < 0 {
 			problems = append(problems, finding.Finding{

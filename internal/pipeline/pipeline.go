@@ -61,6 +61,10 @@ type Options struct {
 	Logger      *slog.Logger
 	// Progress, when set, is called after each Target renders.
 	Progress func(done, total int, current string)
+	// remotesOf, when set, is the directory whose git remotes map repoURLs
+	// to the root: a revision extracted to a temporary directory has no
+	// .git of its own but is the same repository.
+	remotesOf string
 }
 
 // Run is the outcome of a pipeline run: the report and the Input the
@@ -101,7 +105,7 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	}
 	kube := firstNonEmpty(opts.KubeVersion, cfg.KubeVersion, render.DefaultKubeVersion)
 	apiVersions := append(append([]string(nil), cfg.APIVersions...), opts.APIVersions...)
-	repos := resolve.NewRepoMap(cfg, resolve.GitRemotes(root))
+	repos := resolve.NewRepoMap(cfg, resolve.GitRemotes(firstNonEmpty(opts.remotesOf, root)))
 
 	var baseDir string
 	if opts.Base != "" { // read the revision first: a typo fails before any render
