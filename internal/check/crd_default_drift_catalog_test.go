@@ -3,7 +3,6 @@ package check
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/syncdoctor/syncdoctor/internal/diffsem"
+	"github.com/syncdoctor/syncdoctor/internal/testutil/gomod"
 )
 
 // catalogSamples are objects of each catalog kind that reach every
@@ -95,19 +95,8 @@ func jsonNorm(t *testing.T, v any) any {
 // reads the CRD file inside it.
 func downloadCRD(t *testing.T, module, file string) *apiextensionsv1.CustomResourceDefinition {
 	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", module)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
-	var info struct{ Dir, Error string }
-	_ = json.Unmarshal(out, &info)
-	if err != nil || info.Dir == "" {
-		if strings.Contains(info.Error, "not found") || strings.Contains(info.Error, "410") {
-			t.Skipf("module not in the proxy: %s", info.Error)
-		}
-		t.Fatalf("go mod download %s: %v %s", module, err, info.Error)
-	}
-	b, err := os.ReadFile(filepath.Join(info.Dir, filepath.FromSlash(file)))
+	dir := gomod.Download(t, module)
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatal(err)
 	}

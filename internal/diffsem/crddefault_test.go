@@ -1,14 +1,13 @@
 package diffsem
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/syncdoctor/syncdoctor/internal/testutil/gomod"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -133,17 +132,6 @@ func TestApplyCRDDefaultsRealESOCRD(t *testing.T) {
 		t.Skip("downloads a module")
 	}
 	const mod = "github.com/external-secrets/external-secrets@v1.3.2"
-	cmd := exec.Command("go", "mod", "download", "-json", mod)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
-	var info struct{ Dir, Error string }
-	_ = json.Unmarshal(out, &info)
-	if err != nil || info.Dir == "" {
-		if strings.Contains(info.Error, "not found") || strings.Contains(info.Error, "410") {
-			t.Skipf("module not in the proxy: %s", info.Error)
-		}
-		t.Fatalf("go mod download %s: %v %s", mod, err, info.Error)
-	}
-	checkESODefaulting(t, readCRD(t, filepath.Join(info.Dir, "config/crds/bases/external-secrets.io_externalsecrets.yaml")))
+	dir := gomod.Download(t, mod)
+	checkESODefaulting(t, readCRD(t, filepath.Join(dir, "config/crds/bases/external-secrets.io_externalsecrets.yaml")))
 }

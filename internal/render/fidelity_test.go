@@ -3,10 +3,8 @@ package render
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -14,26 +12,8 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/internal/render/helmcli"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/testutil/gomod"
 )
-
-// moduleDir downloads a Go module (which carries a chart) into the module
-// cache and returns its directory. It runs outside our module so go.mod is
-// not touched.
-func moduleDir(t *testing.T, modVersion string) string {
-	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", modVersion)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go mod download %s: %v", modVersion, err)
-	}
-	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
-		t.Fatalf("go mod download %s: %s %v", modVersion, info.Error, err)
-	}
-	return info.Dir
-}
 
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
@@ -88,7 +68,7 @@ func TestFidelityWithHelmCLI(t *testing.T) {
 		{
 			name: "metrics-server",
 			prepare: func(t *testing.T, root string) (string, string) {
-				copyDir(t, filepath.Join(moduleDir(t, "sigs.k8s.io/metrics-server@v0.8.0"), "charts/metrics-server"), filepath.Join(root, "ms"))
+				copyDir(t, filepath.Join(gomod.Download(t, "sigs.k8s.io/metrics-server@v0.8.0"), "charts/metrics-server"), filepath.Join(root, "ms"))
 				return "ms", "ms"
 			},
 			values: "replicas: 2\nargs: [--kubelet-insecure-tls]\npodDisruptionBudget:\n  enabled: true\n  minAvailable: 1\nserviceMonitor:\n  enabled: true\n",
@@ -98,7 +78,7 @@ func TestFidelityWithHelmCLI(t *testing.T) {
 			name: "external-secrets",
 			prepare: func(t *testing.T, root string) (string, string) {
 				dir := filepath.Join(root, "eso")
-				copyDir(t, filepath.Join(moduleDir(t, "github.com/external-secrets/external-secrets@v0.16.2"), "deploy/charts/external-secrets"), dir)
+				copyDir(t, filepath.Join(gomod.Download(t, "github.com/external-secrets/external-secrets@v0.16.2"), "deploy/charts/external-secrets"), dir)
 				// Vendor the (disabled) OCI dependency as packaging would.
 				writeFile(t, filepath.Join(dir, "charts/bitwarden-sdk-server/Chart.yaml"), "apiVersion: v2\nname: bitwarden-sdk-server\nversion: v0.3.1\n")
 				return "eso", "eso"
@@ -110,7 +90,7 @@ func TestFidelityWithHelmCLI(t *testing.T) {
 			name: "cert-manager",
 			prepare: func(t *testing.T, root string) (string, string) {
 				dir := filepath.Join(root, "cm")
-				copyDir(t, filepath.Join(moduleDir(t, "github.com/cert-manager/cert-manager@v1.21.2"), "deploy/charts/cert-manager"), dir)
+				copyDir(t, filepath.Join(gomod.Download(t, "github.com/cert-manager/cert-manager@v1.21.2"), "deploy/charts/cert-manager"), dir)
 				// The release tool stamps the version into Chart.yaml.
 				data, err := os.ReadFile(filepath.Join(dir, "Chart.yaml"))
 				if err != nil {

@@ -3,6 +3,7 @@ package livetest
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/syncdoctor/syncdoctor/internal/testutil/gomod"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,19 +78,7 @@ func argoCDDir(t *testing.T) string {
 // go command start.
 func downloadModule(t *testing.T, modAtVersion string) string {
 	t.Helper()
-	// -mod=mod lets `go mod download` work outside any module.
-	out := runGo(t, t.TempDir(), "-mod=mod", "mod", "download", "-json", modAtVersion)
-	var mod struct {
-		Dir   string
-		Error string
-	}
-	if err := json.Unmarshal(out, &mod); err != nil {
-		t.Fatalf("livetest: decoding go mod download -json %s: %v", modAtVersion, err)
-	}
-	if mod.Error != "" || mod.Dir == "" {
-		t.Fatalf("livetest: go mod download %s: %s", modAtVersion, mod.Error)
-	}
-	return mod.Dir
+	return gomod.Download(t, modAtVersion)
 }
 
 // runGo runs the go command in dir ("" for the current directory) with
