@@ -1,6 +1,8 @@
 package diffsem
 
 import (
+	"github.com/syncdoctor/syncdoctor/internal/values"
+	"slices"
 	"strings"
 )
 
@@ -79,11 +81,11 @@ func statusHidden(group, kind string, opts Options) bool {
 		return group+"/"+kind == crdGroupKind
 	}
 	for _, key := range []string{group + "/" + kind, kind, allGroupKind} {
-		if id, ok := opts.SystemRules.ByGroupKind[key]; ok && containsPointer(id.JSONPointers, "/status") {
+		if id, ok := opts.SystemRules.ByGroupKind[key]; ok && slices.Contains(id.JSONPointers, "/status") {
 			return true
 		}
 	}
-	return opts.SystemRules.All != nil && containsPointer(opts.SystemRules.All.JSONPointers, "/status")
+	return opts.SystemRules.All != nil && slices.Contains(opts.SystemRules.All.JSONPointers, "/status")
 }
 
 func statusWriter(group, kind string) string {
@@ -147,26 +149,7 @@ func groupKind(obj map[string]any) (string, string) {
 }
 
 func nested(obj map[string]any, keys ...string) (any, bool) {
-	var cur any = obj
-	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[k]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-func containsPointer(ps []string, p string) bool {
-	for _, x := range ps {
-		if x == p {
-			return true
-		}
-	}
-	return false
+	return values.Lookup(obj, keys)
 }
 
 func versionLabel(opts Options) string {
