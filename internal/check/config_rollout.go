@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"fmt"
-	"path"
 	"regexp"
 	"strings"
 
@@ -137,7 +136,7 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	if a.filled {
 		fx.marked[t.ID()] = a
 	}
-	origin := originsOf(in, t)
+	origin := originsOf(in, rd)
 	for _, w := range ws {
 		if a.overBroad[w.Obj.Ref.String()] {
 			out = append(out, overBroadFinding(rd, w, sites[w]))
@@ -170,13 +169,7 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 // chart's values index (memoised per chart); without an index every key
 // may be read.
 func readsFor(in *Input, rd *Rendered) func(w *crWorkload, p values.Path) bool {
-	ix, _ := in.Memo("config-rollout/index/"+rd.Target.Dir+"/"+rd.Target.Source.Chart, func() any {
-		if rd.Chart == nil {
-			return (*values.Index)(nil)
-		}
-		ix, _ := values.IndexChartDir(rd.Chart, rd.Target.Dir)
-		return ix
-	}).(*values.Index)
+	ix := chartIndex(in, rd)
 	return func(w *crWorkload, p values.Path) bool {
 		if ix == nil || ix.Incomplete() != "" {
 			return true
@@ -194,28 +187,14 @@ func readsFor(in *Input, rd *Rendered) func(w *crWorkload, p values.Path) bool {
 	}
 }
 
-// originsOf returns where a key is set: the last value file (or the
-// chart's values.yaml) that holds it, with its line.
-func originsOf(in *Input, t *target.Target) func(values.Path) finding.Location {
-	var layers []*values.Layer
-	for _, f := range append([]string{path.Join(t.Dir, "values.yaml")}, t.ValueFiles...) {
-		data, err := in.Files.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		if l, _ := values.ParseBytes(f, data); l != nil {
-			layers = append(layers, l)
-		}
-	}
+// originsOf returns where a key is set: the highest-precedence layer
+// (value file, inline values, parameters, or the chart's values.yaml)
+// that holds it, by line.
+func originsOf(in *Input, rd *Rendered) func(values.Path) finding.Location {
 	return func(p values.Path) finding.Location {
-		for i := len(layers) - 1; i >= 0; i-- {
-			if _, ok := values.Lookup(layers[i].Values, p); ok {
-				loc := layers[i].At(p)
-				loc.Column = 0
-				return loc
-			}
-		}
-		return finding.Location{}
+		_, loc := valueOrigin(in, rd, p)
+		loc.Column = 0
+		return loc
 	}
 }
 

@@ -93,7 +93,7 @@ func runResourceNotRendered(ctx context.Context, in *Input) []finding.Finding {
 // are switched off on purpose (no empty-app finding for them then).
 func chartNotRendered(ctx context.Context, in *Input, group []*Rendered) (out []finding.Finding, done map[*Rendered]bool) {
 	done = map[*Rendered]bool{}
-	ix := rnrIndex(in, group[0])
+	ix := chartIndex(in, group[0])
 	if ix == nil {
 		return nil, done
 	}

@@ -74,7 +74,7 @@ func (m *missing) testedEvidence(in *Input) []finding.Evidence {
 	targets := append([]*Rendered{m.r}, m.others...)
 	for _, p := range m.guard.TestPaths() {
 		for _, r := range targets {
-			v, ok := rnrValue(r, p)
+			v, ok := effectiveValue(r, p)
 			at, user := rnrOrigin(in, r, p)
 			val := rnrDescribe(p, v, ok)
 			switch {

@@ -114,8 +114,8 @@ func (m *missing) valueFix(ctx context.Context, in *Input) (finding.Fix, bool) {
 	var patch strings.Builder
 	var edits []finding.Edit
 	for _, p := range m.guard.TestPaths() {
-		here, _ := rnrValue(m.r, p)
-		there, ok := rnrValue(src, p)
+		here, _ := effectiveValue(m.r, p)
+		there, ok := effectiveValue(src, p)
 		if !ok || tplTruthy(here) == tplTruthy(there) || !plainPath(p) {
 			continue
 		}
