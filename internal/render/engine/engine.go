@@ -1,0 +1,226 @@
+// Package engine executes Helm chart templates as helm.sh/helm/v3
+// pkg/engine (v3.22.0) Engine{}.Render does for `helm template` and
+// ArgoCD's repo-server: not strict, not lint mode, no cluster client (so
+// `lookup` finds nothing) and no DNS. It differs only in cost: a chart's
+// templates are parsed once (Parse) and the parsed set is executed any
+// number of times, concurrently, each execution on its own clone that binds
+// `include` and `tpl` to it; and an execution may skip templates whose
+// output the caller does not need and whose execution cannot change any
+// other template's output (purity.go).
+//
+// The package is named engine, and its Files type files, so that a
+// template printing `{{ printf "%T" .Files }}` sees what it sees under Helm.
+// engine_test.go proves Render equal to Helm's engine.Render, output and
+// errors, on every fixture chart of the repository and on real charts.
+package engine
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"text/template"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+)
+
+// Parsed is every template of one chart tree (the chart and the
+// dependencies it has when parsed), parsed in Helm's order. It is safe for
+// concurrent use.
+type Parsed struct {
+	root *template.Template
+	// keys are the templates in Helm's parse and execution order: more
+	// path segments first, then by name, descending (engine.go
+	// sortTemplates sorts byPathLen reversed).
+	keys []string
+	// impure marks the rendered templates whose execution may write state
+	// that other templates read; they run even when not asked for.
+	impure map[string]bool
+	// err is the parse error every Render returns.
+	err error
+}
+
+// Key identifies the template set of a chart tree: the name and the
+// *chart.File of every template Helm would parse. Two trees with the same
+// Key can share one Parsed.
+func Key(c *chart.Chart) string {
+	var b strings.Builder
+	walkTemplates(c, func(name string, f *chart.File) {
+		fmt.Fprintf(&b, "%s\x00%p\x00", name, f)
+	})
+	return b.String()
+}
+
+// walkTemplates calls fn for each template Helm renders from c, as
+// recAllTpls collects them: dependencies first, library charts only
+// contributing their `_` partials.
+func walkTemplates(c *chart.Chart, fn func(name string, f *chart.File)) {
+	for _, d := range c.Dependencies() {
+		walkTemplates(d, fn)
+	}
+	base := c.ChartFullPath()
+	for _, t := range c.Templates {
+		if t == nil || (isLibrary(c) && !strings.HasPrefix(filepath.Base(t.Name), "_")) {
+			continue
+		}
+		fn(path.Join(base, t.Name), t)
+	}
+}
+
+func isLibrary(c *chart.Chart) bool { return strings.EqualFold(c.Metadata.Type, "library") }
+
+// Parse parses the templates of c. A template that does not parse makes
+// a Parsed whose every Render fails with Helm's parse error.
+func Parse(c *chart.Chart) *Parsed {
+	texts := map[string]string{}
+	walkTemplates(c, func(name string, f *chart.File) { texts[name] = string(f.Data) })
+	p := &Parsed{keys: sortedKeys(texts)}
+	t := template.New("gotpl")
+	t.Option("missingkey=zero")
+	t.Funcs(funcMap())
+	for _, name := range p.keys {
+		if _, err := t.New(name).Parse(texts[name]); err != nil {
+			p.err = parseError(name, err)
+			return p
+		}
+	}
+	p.root = t
+	p.impure = impureTemplates(t, p.keys, texts)
+	return p
+}
+
+// sortedKeys orders template names as Helm parses and executes them.
+func sortedKeys(texts map[string]string) []string {
+	keys := make([]string, 0, len(texts))
+	for k := range texts {
+		keys = append(keys, k)
+	}
+	// Helm sorts with sort.Sort(sort.Reverse(byPathLen)); the order is
+	// total on distinct names, so any sort gives the same result.
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		ca, cb := strings.Count(a, "/"), strings.Count(b, "/")
+		if ca == cb {
+			return a > b
+		}
+		return ca > cb
+	})
+	return keys
+}
+
+// Render executes the templates of c, which must have the Key the Parsed
+// was made from, with vals (chartutil.ToRenderValues' result), and returns
+// the output of each non-partial template by name, "<no value>" removed,
+// as engine.Render does. When only is not nil, templates for which it is
+// false are skipped unless their execution may affect another template;
+// errors of skipped templates are then not seen.
+func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name string) bool) (rendered map[string]string, err error) {
+	if p.err != nil {
+		return map[string]string{}, p.err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rendering template failed: %v", r)
+		}
+	}()
+	scopes := map[string]scope{}
+	scopeChart(c, scopes, vals)
+	t, err := p.root.Clone()
+	if err != nil {
+		return map[string]string{}, err
+	}
+	bindLateFuncs(t, map[string]int{})
+	rendered = make(map[string]string, len(p.keys))
+	for _, name := range p.keys {
+		if strings.HasPrefix(path.Base(name), "_") {
+			continue
+		}
+		if only != nil && !only(name) && !p.impure[name] {
+			continue
+		}
+		s, ok := scopes[name]
+		if !ok {
+			return map[string]string{}, fmt.Errorf("template %s is not in the chart it was parsed from", name)
+		}
+		s.vals["Template"] = chartutil.Values{"Name": name, "BasePath": s.basePath}
+		var buf strings.Builder
+		if err := t.ExecuteTemplate(&buf, name, s.vals); err != nil {
+			return map[string]string{}, execError(name, err)
+		}
+		rendered[name] = strings.ReplaceAll(buf.String(), "<no value>", "")
+	}
+	return rendered, nil
+}
+
+// scope is what one template executes with: its chart's values map
+// (shared by every template of that chart, as in Helm) and base path.
+type scope struct {
+	vals     chartutil.Values
+	basePath string
+}
+
+// scopeChart builds the per-chart template data as Helm's recAllTpls
+// does: a chart sees its own slice of the parent's values, its files, and
+// its dependencies' data under Subcharts. It returns c's data.
+func scopeChart(c *chart.Chart, out map[string]scope, vals chartutil.Values) map[string]any {
+	subcharts := map[string]any{}
+	meta := struct {
+		chart.Metadata
+		IsRoot bool
+	}{*c.Metadata, c.IsRoot()}
+	data := map[string]any{
+		"Chart":        meta,
+		"Files":        newFiles(c.Files),
+		"Release":      vals["Release"],
+		"Capabilities": vals["Capabilities"],
+		"Values":       make(chartutil.Values),
+		"Subcharts":    subcharts,
+	}
+	if c.IsRoot() {
+		data["Values"] = vals["Values"]
+	} else if vs, err := vals.Table("Values." + c.Name()); err == nil {
+		data["Values"] = vs
+	}
+	for _, d := range c.Dependencies() {
+		subcharts[d.Name()] = scopeChart(d, out, data)
+	}
+	base := c.ChartFullPath()
+	for _, t := range c.Templates {
+		if t == nil || (isLibrary(c) && !strings.HasPrefix(filepath.Base(t.Name), "_")) {
+			continue
+		}
+		out[path.Join(base, t.Name)] = scope{vals: data, basePath: path.Join(base, "templates")}
+	}
+	return data
+}
+
+// parseError words a parse error as Helm's cleanupParseError does.
+func parseError(name string, err error) error {
+	parts := strings.Split(err.Error(), ": ")
+	if len(parts) == 1 {
+		return fmt.Errorf("parse error in (%s): %s", name, err)
+	}
+	return fmt.Errorf("parse error at (%s): %s", parts[1], parts[len(parts)-1])
+}
+
+// failRe finds the message `required` and `fail` wrap in their markers.
+var failRe = regexp.MustCompile(failStart + `((?s).*)` + failEnd)
+
+// execError words an execution error as Helm's cleanupExecError does:
+// a `required` or `fail` message loses its markers and the call chain.
+func execError(name string, err error) error {
+	if _, ok := err.(template.ExecError); !ok {
+		return err
+	}
+	parts := strings.SplitN(err.Error(), ": ", 3)
+	if len(parts) != 3 {
+		return fmt.Errorf("execution error in (%s): %s", name, err)
+	}
+	if m := failRe.FindStringSubmatch(parts[2]); len(m) >= 2 {
+		return fmt.Errorf("execution error at (%s): %s", parts[1], m[1])
+	}
+	return err
+}
