@@ -3,8 +3,8 @@ package engine
 import (
 	"os"
 	"path"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
