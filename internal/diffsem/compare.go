@@ -138,7 +138,7 @@ func (r ssdRunner) Run(_ context.Context, obj *unstructured.Unstructured, _ stri
 	if err != nil {
 		return "", err
 	}
-	merged := mergeOver(base, obj.Object)
+	merged := serverForm(mergeOver(base, obj.Object))
 	b, err := json.Marshal(merged)
 	return string(b), err
 }
