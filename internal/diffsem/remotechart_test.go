@@ -82,7 +82,6 @@ func TestChartFactsModes(t *testing.T) {
 	}
 }
 
-
 func TestPredictChart(t *testing.T) {
 	ids := func(ps []ChartPrediction) []string {
 		var out []string
