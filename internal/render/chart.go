@@ -34,6 +34,8 @@ type chartEntry struct {
 	// sites caches the allocating calls of each template (guard.go).
 	sitesMu sync.Mutex
 	sites   map[*chart.File][]guardSite
+
+	cache chartCache // parsed templates, processed chart (parsed.go)
 }
 
 // chartFor returns the loaded chart of a Helm target, loading it once.

@@ -8,7 +8,6 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
@@ -24,19 +23,22 @@ import (
 // here directly so the chart is loaded once and copied per render; the
 // output order is the CLI's: CRDs, then manifests in install order, then
 // hooks. The engine has no cluster client, so `lookup` returns nothing.
-func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]any) ([]*manifest.Object, error) {
+// The templates run on render/engine, parsed once per chart; when only is
+// not nil, only the templates it accepts (and those whose execution could
+// change them) run, and the chart's CRDs are left out.
+func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]any, only func(source string) bool) ([]*manifest.Object, error) {
 	chartLoc := finding.Location{File: path.Join(ce.dir, "Chart.yaml")}
 	if ce.dir == "" {
 		chartLoc = finding.Location{}
 	}
-	c := copyChart(ce.chart)
-	switch c.Metadata.Type {
+	switch ce.chart.Metadata.Type {
 	case "", "application":
 	default:
-		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("%s charts are not installable", c.Metadata.Type)}
+		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("%s charts are not installable", ce.chart.Metadata.Type)}
 	}
-	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
-		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("processing dependencies of %s: %w", c.Name(), err)}
+	c, err := ce.processedChart(vals)
+	if err != nil {
+		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("processing dependencies of %s: %w", ce.chart.Name(), err)}
 	}
 	caps, err := r.capabilities(t)
 	if err != nil {
@@ -67,7 +69,7 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	}); err != nil {
 		return nil, err
 	}
-	files, err := engine.Engine{}.Render(c, renderVals)
+	files, err := ce.parse(c).Render(c, renderVals, only)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
 	}
@@ -89,7 +91,7 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	}
 	srcFiles := sourceFiles(ce, c)
 	b := newObjBuilder(t.Namespace)
-	if h == nil || !h.SkipCrds {
+	if (h == nil || !h.SkipCrds) && only == nil {
 		for _, crd := range c.CRDObjects() {
 			if err := b.addDocs(crd.Filename, ce.files[crd.File], string(crd.File.Data)); err != nil {
 				return nil, err

@@ -7,7 +7,6 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
@@ -25,7 +24,7 @@ func (r *Renderer) RenderWithTemplates(ctx context.Context, t *target.Target, va
 	var objs []*manifest.Object
 	err := r.withOverrides(ctx, t, overrides, func(ce *chartEntry) error {
 		var err error
-		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals))
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), nil)
 		return err
 	})
 	return objs, err
@@ -103,9 +102,9 @@ func overrideTemplates(c *chart.Chart, orig, files map[*chart.File]string, overr
 // engineOutput is the first half of renderHelm: the engine's output per
 // template, without manifest sorting or parsing.
 func (r *Renderer) engineOutput(ce *chartEntry, t *target.Target, vals map[string]any) (map[string]string, error) {
-	c := copyChart(ce.chart)
-	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
-		return nil, &Error{Loc: finding.Location{File: ce.dir}, Err: fmt.Errorf("processing dependencies of %s: %w", c.Name(), err)}
+	c, err := ce.processedChart(vals)
+	if err != nil {
+		return nil, &Error{Loc: finding.Location{File: ce.dir}, Err: fmt.Errorf("processing dependencies of %s: %w", ce.chart.Name(), err)}
 	}
 	caps, err := r.capabilities(t)
 	if err != nil {
@@ -116,7 +115,7 @@ func (r *Renderer) engineOutput(ce *chartEntry, t *target.Target, vals map[strin
 	if err != nil {
 		return nil, &Error{Loc: finding.Location{File: ce.dir}, Err: err}
 	}
-	files, err := engine.Engine{}.Render(c, renderVals)
+	files, err := ce.parse(c).Render(c, renderVals, nil)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
 	}

@@ -140,7 +140,7 @@ func (r *Renderer) render(ctx context.Context, t *target.Target) (*Result, error
 		if err != nil {
 			return nil, err
 		}
-		objs, err := r.renderHelm(ce, t, values.DeepCopy(vals))
+		objs, err := r.renderHelm(ce, t, values.DeepCopy(vals), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -175,10 +175,43 @@ func (r *Renderer) RenderValues(ctx context.Context, t *target.Target, vals map[
 		if err != nil {
 			return err
 		}
-		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals))
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), nil)
 		return err
 	})
 	return objs, err
+}
+
+// RenderSources re-renders a Helm target like RenderValues, executing
+// only the templates whose `# Source:` path (manifest.Object.Source) is in
+// sources, and those whose execution could change another template's
+// output (render/engine purity.go), and returns only the objects of the
+// templates in sources, without CRDs. Perturbation analyses use it: the
+// objects are exactly those a full render gives, but an error in a
+// template left out is not seen, so a caller that reports on a result
+// confirms it with RenderValues.
+func (r *Renderer) RenderSources(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool) ([]*manifest.Object, error) {
+	if t.Kind != target.SourceHelm && t.Kind != target.SourceRemoteHelm {
+		return nil, &Error{Loc: finding.Location{File: t.Dir}, Err: fmt.Errorf("RenderSources needs a Helm target, got %q", t.Kind)}
+	}
+	var objs []*manifest.Object
+	err := r.bounded(ctx, t, func(ctx context.Context) error {
+		ce, err := r.chartFor(ctx, t)
+		if err != nil {
+			return err
+		}
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), func(source string) bool { return sources[source] })
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	kept := objs[:0]
+	for _, o := range objs {
+		if sources[o.Source] {
+			kept = append(kept, o)
+		}
+	}
+	return kept, nil
 }
 
 // bounded runs fn under the per-render timeout, converting a panic into an

@@ -1,0 +1,94 @@
+package render
+
+import (
+	"strings"
+	"sync"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+
+	"github.com/syncdoctor/syncdoctor/internal/render/engine"
+)
+
+// chartCache holds what a chart entry computes once and every render of
+// the chart reuses: the parsed templates (per template set, as dependency
+// conditions can drop subcharts) and, when no dependency has a condition
+// or tags, the chart with its dependencies processed.
+type chartCache struct {
+	mu     sync.Mutex
+	parsed map[string]*parsedOnce
+
+	procOnce  sync.Once
+	processed *chart.Chart // nil when processing depends on the values
+	procErr   error
+}
+
+type parsedOnce struct {
+	once sync.Once
+	p    *engine.Parsed
+}
+
+// parse returns the parsed templates of c, a processed copy of ce.chart,
+// parsing them the first time this template set is seen.
+func (ce *chartEntry) parse(c *chart.Chart) *engine.Parsed {
+	key := engine.Key(c)
+	ce.cache.mu.Lock()
+	if ce.cache.parsed == nil {
+		ce.cache.parsed = map[string]*parsedOnce{}
+	}
+	po := ce.cache.parsed[key]
+	if po == nil {
+		po = &parsedOnce{}
+		ce.cache.parsed[key] = po
+	}
+	ce.cache.mu.Unlock()
+	po.once.Do(func() { po.p = engine.Parse(c) })
+	return po.p
+}
+
+// processedChart returns ce's chart with its dependencies processed for
+// vals (helm chartutil.ProcessDependenciesWithMerge, as `helm template`
+// runs it). Processing reads the values only through dependency
+// conditions and tags; a chart tree without either is processed once and
+// the result shared, read-only: nothing after processing writes to a
+// chart (value coalescing copies the chart's values first, helm
+// pkg/chartutil coalesce.go).
+func (ce *chartEntry) processedChart(vals map[string]any) (*chart.Chart, error) {
+	if !valueDependent(ce.chart) {
+		ce.cache.procOnce.Do(func() {
+			c := copyChart(ce.chart)
+			if err := chartutil.ProcessDependenciesWithMerge(c, map[string]any{}); err != nil {
+				ce.cache.procErr = err
+				return
+			}
+			ce.cache.processed = c
+		})
+		return ce.cache.processed, ce.cache.procErr
+	}
+	c := copyChart(ce.chart)
+	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// valueDependent reports whether some dependency in c's tree is enabled
+// by a condition or tags, the only inputs of dependency processing that
+// come from the values (helm pkg/chartutil dependencies.go
+// processDependencyEnabled; import-values read the charts' own values).
+func valueDependent(c *chart.Chart) bool {
+	if c.Metadata == nil {
+		return true
+	}
+	for _, d := range c.Metadata.Dependencies {
+		if d != nil && (strings.TrimSpace(d.Condition) != "" || len(d.Tags) > 0) {
+			return true
+		}
+	}
+	for _, d := range c.Dependencies() {
+		if valueDependent(d) {
+			return true
+		}
+	}
+	return false
+}
