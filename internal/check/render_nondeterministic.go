@@ -37,7 +37,10 @@ certificate under running workloads.
 
 **How syncdoctor knows.** It renders every Helm target a second time with
 the same values (the perturbation renderer, in process) and lists the fields
-that differ. Values of Secrets are never shown.
+that differ. Values of Secrets are never shown. A chart from a Helm repository that
+cannot be pulled (` + "`--offline`" + `) is judged from diffsem's catalog of
+well-known charts instead (aws-load-balancer-controller's webhook ` + "`genCA`" + `,
+metrics-server's ` + "`tls.type: helm`" + `), with the values the Application sets.
 
 **Fix.** Pass the value in (an ` + "`existingSecret`" + ` or a value from a secret
 manager), let cert-manager issue certificates, or ignore the fields and
@@ -54,10 +57,12 @@ func init() { register(renderNondeterministic) }
 var randomFuncs = regexp.MustCompile(`\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|randInt|uuidv4|genCA|genCAWithKey|genSelfSignedCert|genSelfSignedCertWithKey|genSignedCert|genSignedCertWithKey|genPrivateKey|htpasswd|bcrypt|now|shuffle)\b`)
 
 func runRenderNondeterministic(ctx context.Context, in *Input) []finding.Finding {
+	// Unrendered remote charts are judged from the catalog of well-known
+	// charts (remote_chart_catalog.go); no second render is needed.
+	out := remoteChartFindings(in, diffsem.RenderedEachTime)
 	if in.Renderer == nil {
-		return nil
+		return out
 	}
-	var out []finding.Finding
 	for _, r := range in.Targets {
 		if ctx.Err() != nil {
 			return out

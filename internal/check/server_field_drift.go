@@ -40,6 +40,14 @@ ArgoCD's own diff code against a predicted live object with the app's
 ` + "`ignoreDifferences`" + ` and the checkout's argocd-cm, and reported only when the
 diff comes out OutOfSync.
 
+**Charts that are not rendered.** A chart from a Helm repository that
+cannot be pulled (` + "`--offline`" + `) is judged from diffsem's catalog of
+well-known charts (keda 2.12's ` + "`insecureSkipTLSVerify: false`" + `, which the API
+server does not store; aws-load-balancer-controller ≤ 1.4.1's placeholder
+webhook ` + "`caBundle`" + ` under cert-manager; ...), each fact citing the chart
+template at a tag and the issues where users hit it, with the values read
+from the Application. When a value file is not visible, nothing is guessed.
+
 **Fix.** Remove the field from the manifest (best for an exported
 ` + "`status`" + `), or add the narrowest ` + "`ignoreDifferences`" + ` entry, validated by the
 same replay.`,
@@ -61,7 +69,7 @@ func runServerFieldDrift(ctx context.Context, in *Input) []finding.Finding {
 			}
 		}
 	}
-	return out
+	return append(out, remoteChartFindings(in, diffsem.WrittenInCluster)...)
 }
 
 func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffsem.Options) (finding.Finding, bool) {
