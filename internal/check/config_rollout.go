@@ -127,9 +127,8 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	if len(internal) == 0 || in.Renderer == nil {
 		return out
 	}
-	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), func(v map[string]any) ([]*manifest.Object, error) {
-		return in.Renderer.RenderValues(ctx, t, v)
-	})
+	render, confirm := perturbRenderer(ctx, in, rd, ws, srcs)
+	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), render)
 	if a == nil {
 		return out
 	}
@@ -149,9 +148,10 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 		}
 		var missed, rolled []values.Path
 		for _, k := range a.feeds[sref] {
-			if a.rolls[wref][k.String()] {
+			switch {
+			case a.rolls[wref][k.String()]:
 				rolled = append(rolled, k)
-			} else {
+			case confirm(k, sref, wref):
 				missed = append(missed, k)
 			}
 		}

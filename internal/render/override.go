@@ -2,8 +2,10 @@ package render
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"maps"
+	"slices"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -63,16 +65,47 @@ func (r *Renderer) withOverrides(ctx context.Context, t *target.Target, override
 		if err != nil {
 			return err
 		}
-		over := &chartEntry{dir: ce.dir, files: maps.Clone(ce.files)}
-		used := map[string]bool{}
-		over.chart = overrideTemplates(ce.chart, ce.files, over.files, overrides, used)
-		for file := range overrides {
-			if !used[file] {
-				return &Error{Loc: finding.Location{File: file}, Err: fmt.Errorf("no template %s in chart %s", file, ce.dir)}
-			}
+		over, err := r.overridden(t, ce, overrides)
+		if err != nil {
+			return err
 		}
 		return fn(over)
 	})
+}
+
+// maxOverridden bounds the chart entries with overridden templates the
+// Renderer keeps; past it they are all dropped.
+const maxOverridden = 64
+
+// overridden returns the chart entry of ce with the overrides applied,
+// made once per chart and override set: a check validating a template fix
+// renders the same edited chart many times, and the entry keeps its
+// parsed templates.
+func (r *Renderer) overridden(t *target.Target, ce *chartEntry, overrides map[string]string) (*chartEntry, error) {
+	h := sha256.New()
+	h.Write([]byte(chartKey(t)))
+	for _, file := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(h, "\x00%s\x00%d\x00%s", file, len(overrides[file]), overrides[file])
+	}
+	key := string(h.Sum(nil))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if over, ok := r.overrides[key]; ok {
+		return over, nil
+	}
+	over := &chartEntry{dir: ce.dir, files: maps.Clone(ce.files)}
+	used := map[string]bool{}
+	over.chart = overrideTemplates(ce.chart, ce.files, over.files, overrides, used)
+	for file := range overrides {
+		if !used[file] {
+			return nil, &Error{Loc: finding.Location{File: file}, Err: fmt.Errorf("no template %s in chart %s", file, ce.dir)}
+		}
+	}
+	if len(r.overrides) >= maxOverridden {
+		clear(r.overrides)
+	}
+	r.overrides[key] = over
+	return over, nil
 }
 
 // overrideTemplates copies the chart tree, replacing the overridden

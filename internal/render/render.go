@@ -66,6 +66,8 @@ type Renderer struct {
 
 	mu     sync.Mutex
 	charts map[string]*chartEntry // key: chart dir (checkout-relative) or remote ref
+	// overrides holds charts with edited templates (override.go).
+	overrides map[string]*chartEntry
 	// hostile holds the chart keys whose in-process render timed out
 	// (isolate.go); they are never rendered in-process again.
 	hostile map[string]bool
@@ -90,7 +92,7 @@ func New(opts Options) *Renderer {
 	if opts.MemoryLimit <= 0 {
 		opts.MemoryLimit = DefaultMemoryLimit
 	}
-	return &Renderer{opts: opts, log: log, charts: map[string]*chartEntry{}, hostile: map[string]bool{}}
+	return &Renderer{opts: opts, log: log, charts: map[string]*chartEntry{}, overrides: map[string]*chartEntry{}, hostile: map[string]bool{}}
 }
 
 // Result is the outcome of rendering one Target.

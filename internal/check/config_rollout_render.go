@@ -1,0 +1,65 @@
+package check
+
+import (
+	"context"
+	"sync"
+
+	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
+)
+
+// sourceRenderer re-renders only some templates of a Helm target
+// (render.Renderer.RenderSources).
+type sourceRenderer interface {
+	RenderSources(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool) ([]*manifest.Object, error)
+}
+
+// perturbRenderer returns the render the perturbation analysis runs, and
+// confirm, which tells whether changing key p changes the config object
+// src but not workload w's pod template in a full render.
+//
+// Only the templates of the workloads and config objects matter to the
+// analysis, so when the Renderer can, it executes only those (about a
+// fifth of a chart's templates, and none of the other documents is
+// parsed). Such a render cannot see a failure of a template it skips, so
+// every key about to be reported is confirmed by a full render: a key
+// whose change breaks the chart, or that the full render does not bear
+// out, is not reported.
+func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object) (renderFn, func(p values.Path, src, w string) bool) {
+	t := rd.Target
+	full := func(v map[string]any) ([]*manifest.Object, error) { return in.Renderer.RenderValues(ctx, t, v) }
+	sr, ok := in.Renderer.(sourceRenderer)
+	if !ok {
+		return full, func(values.Path, string, string) bool { return true }
+	}
+	sources := map[string]bool{}
+	for _, w := range ws {
+		sources[w.Obj.Source] = true
+	}
+	for _, o := range srcs {
+		sources[o.Source] = true
+	}
+	if sources[""] {
+		return full, func(values.Path, string, string) bool { return true }
+	}
+	base := indexObjs(rd.Objects)
+	eff := effectiveValues(rd.Chart, rd.Values)
+	var mu sync.Mutex
+	renders := map[string][]*manifest.Object{}
+	confirm := func(p values.Path, src, w string) bool {
+		mu.Lock()
+		objs, seen := renders[p.String()]
+		mu.Unlock()
+		if !seen {
+			v, _ := values.Lookup(eff, p)
+			pv, _ := perturb(v)
+			objs, _ = full(withValue(rd.Values, p, pv))
+			mu.Lock()
+			renders[p.String()] = objs
+			mu.Unlock()
+		}
+		return objs != nil && changedSource(base, objs, src) && !changedTemplate(base, objs, w)
+	}
+	return func(v map[string]any) ([]*manifest.Object, error) { return sr.RenderSources(ctx, t, v, sources) }, confirm
+}
