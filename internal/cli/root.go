@@ -38,9 +38,11 @@ func Main(ctx context.Context, args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "syncdoctor: internal error: invalid check registry:\n%v\n", err)
 		return ExitUsage
 	}
+	stopProfile := tuneRuntime(s)
 	root := newRootCommand(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	stopProfile()
 	if err == nil {
 		return ExitOK
 	}

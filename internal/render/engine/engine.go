@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -41,6 +42,33 @@ type Parsed struct {
 	impure map[string]bool
 	// err is the parse error every Render returns.
 	err error
+	// pool holds executors: clones of root whose `include` and `tpl` are
+	// bound to the clone. One render uses one executor at a time; nothing
+	// in an executor changes while templates execute, except the include
+	// counters, which are back at zero after a render (reset after an
+	// error), so executors are reused instead of cloning the set (and its
+	// function maps) for every render.
+	pool sync.Pool
+}
+
+// executor is a clone of Parsed.root with its own late-bound functions.
+type executor struct {
+	t     *template.Template
+	names map[string]int
+}
+
+func (p *Parsed) executor() (*executor, error) {
+	if x, ok := p.pool.Get().(*executor); ok {
+		clear(x.names)
+		return x, nil
+	}
+	t, err := p.root.Clone()
+	if err != nil {
+		return nil, err
+	}
+	x := &executor{t: t, names: map[string]int{}}
+	bindLateFuncs(t, x.names)
+	return x, nil
 }
 
 // Key identifies the template set of a chart tree: the name and the
@@ -128,11 +156,12 @@ func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name st
 	}()
 	scopes := map[string]scope{}
 	scopeChart(c, scopes, vals)
-	t, err := p.root.Clone()
+	x, err := p.executor()
 	if err != nil {
 		return map[string]string{}, err
 	}
-	bindLateFuncs(t, map[string]int{})
+	defer p.pool.Put(x)
+	t := x.t
 	rendered = make(map[string]string, len(p.keys))
 	for _, name := range p.keys {
 		if strings.HasPrefix(path.Base(name), "_") {

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -100,6 +102,18 @@ func load(t *testing.T, dir string) *chart.Chart {
 func TestMatchesHelmOnEveryFunction(t *testing.T) {
 	c := load(t, "testdata/all")
 	compare(t, c, map[string]any{})
+	// compare accepts equal errors; this chart must render.
+	c = load(t, "testdata/all")
+	if err := chartutil.ProcessDependenciesWithMerge(c, map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Parse(c).Render(c, renderValues(t, c, map[string]any{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 4 {
+		t.Errorf("rendered %d templates, want 4: %v", len(out), slices.Collect(maps.Keys(out)))
+	}
 }
 
 func TestImpureTemplates(t *testing.T) {
@@ -310,4 +324,49 @@ func valueFiles(t *testing.T, chartDir string) []string {
 		out = append(out, m...)
 	}
 	return out
+}
+
+// TestConcurrentRenders renders one Parsed from many goroutines, with
+// failing renders in between, and requires every result equal to a
+// sequential render.
+func TestConcurrentRenders(t *testing.T) {
+	c := load(t, "testdata/all")
+	if err := chartutil.ProcessDependenciesWithMerge(c, map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	p := Parse(c)
+	want, err := p.Render(c, renderValues(t, c, map[string]any{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	vals := make([]chartutil.Values, n)
+	for i := range vals {
+		user := map[string]any{}
+		if i%4 == 0 { // no such template: an error mid-render
+			user = map[string]any{"tplDefines": `{{ include "local" . }}`}
+		}
+		vals[i] = renderValues(t, c, user)
+	}
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			got, err := p.Render(c, vals[i], nil)
+			switch {
+			case i%4 == 0 && err == nil:
+				errs <- fmt.Errorf("render %d: no error", i)
+			case i%4 != 0 && err != nil:
+				errs <- fmt.Errorf("render %d: %w", i, err)
+			case i%4 != 0 && !maps.Equal(got, want):
+				errs <- fmt.Errorf("render %d differs from the sequential render", i)
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }
