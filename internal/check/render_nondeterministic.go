@@ -67,7 +67,7 @@ func runRenderNondeterministic(ctx context.Context, in *Input) []finding.Finding
 		if ctx.Err() != nil {
 			return out
 		}
-		if r.Chart == nil || r.Err != nil || len(r.Objects) == 0 || !chartUsesRandom(r.Chart) {
+		if r.Chart == nil || r.Err != nil || len(r.Objects) == 0 || !usesRandom(in, r.Chart) {
 			continue
 		}
 		again, err := in.Renderer.RenderValues(ctx, r.Target, r.Values)
@@ -77,6 +77,12 @@ func runRenderNondeterministic(ctx context.Context, in *Input) []finding.Finding
 		out = append(out, nondeterministicFindings(in, r, again)...)
 	}
 	return out
+}
+
+// usesRandom is chartUsesRandom once per loaded chart: every
+// environment of an app shares the chart.
+func usesRandom(in *Input, c *chart.Chart) bool {
+	return in.Memo(fmt.Sprintf("uses-random:%p", c), func() any { return chartUsesRandom(c) }).(bool)
 }
 
 func chartUsesRandom(c *chart.Chart) bool {

@@ -85,7 +85,11 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	if size > r.opts.MaxOutputBytes {
 		return nil, &Error{Loc: chartLoc, Err: fmt.Errorf("rendered output of %s is %d bytes, over the limit of %d", c.Name(), size, r.opts.MaxOutputBytes)}
 	}
-	manifests, hooks, err := sortManifests(files)
+	var memo *docMemo
+	if only != nil {
+		memo = &ce.cache.docs
+	}
+	manifests, hooks, err := sortManifestsMemo(files, memo)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
 	}

@@ -21,6 +21,8 @@ type chartCache struct {
 	procOnce  sync.Once
 	processed *chart.Chart // nil when processing depends on the values
 	procErr   error
+
+	docs docMemo // decoded documents of partial renders
 }
 
 type parsedOnce struct {
@@ -91,4 +93,44 @@ func valueDependent(c *chart.Chart) bool {
 		}
 	}
 	return false
+}
+
+// maxMemoDocs bounds a docMemo; past it, documents are decoded without
+// being kept.
+const maxMemoDocs = 1024
+
+// docMemo keeps decoded documents by text for the renders of one chart
+// that execute only some templates (RenderSources): a perturbation
+// changes one or two documents and leaves the workload's text as it was,
+// so most documents are decoded once. The decoded values are shared
+// between the Objects of those renders, whose readers never write to
+// them.
+type docMemo struct {
+	mu   sync.Mutex
+	docs map[string]any
+}
+
+// decode is decodeFast through the memo; a nil memo just decodes.
+func (m *docMemo) decode(text string) (any, bool) {
+	if m == nil {
+		return decodeFast(text)
+	}
+	m.mu.Lock()
+	v, ok := m.docs[text]
+	m.mu.Unlock()
+	if ok {
+		return v, true
+	}
+	v, ok = decodeFast(text)
+	if ok {
+		m.mu.Lock()
+		if m.docs == nil {
+			m.docs = map[string]any{}
+		}
+		if len(m.docs) < maxMemoDocs {
+			m.docs[text] = v
+		}
+		m.mu.Unlock()
+	}
+	return v, ok
 }

@@ -68,6 +68,9 @@ type Renderer struct {
 	charts map[string]*chartEntry // key: chart dir (checkout-relative) or remote ref
 	// overrides holds charts with edited templates (override.go).
 	overrides map[string]*chartEntry
+
+	valuesMu   sync.Mutex
+	valueFiles map[string]parsedValues // by content (values.go)
 	// hostile holds the chart keys whose in-process render timed out
 	// (isolate.go); they are never rendered in-process again.
 	hostile map[string]bool
@@ -92,7 +95,7 @@ func New(opts Options) *Renderer {
 	if opts.MemoryLimit <= 0 {
 		opts.MemoryLimit = DefaultMemoryLimit
 	}
-	return &Renderer{opts: opts, log: log, charts: map[string]*chartEntry{}, overrides: map[string]*chartEntry{}, hostile: map[string]bool{}}
+	return &Renderer{opts: opts, log: log, charts: map[string]*chartEntry{}, overrides: map[string]*chartEntry{}, valueFiles: map[string]parsedValues{}, hostile: map[string]bool{}}
 }
 
 // Result is the outcome of rendering one Target.

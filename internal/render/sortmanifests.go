@@ -36,6 +36,12 @@ type sortedDoc struct {
 // SimpleHead) whenever the parsed document is not plainly typed, so
 // every head, error and order is Helm's (sortmanifests_test.go).
 func sortManifests(files map[string]string) (manifests, hooks []*sortedDoc, err error) {
+	return sortManifestsMemo(files, nil)
+}
+
+// sortManifestsMemo is sortManifests taking decoded documents from memo
+// when it has their text, and adding those it decodes.
+func sortManifestsMemo(files map[string]string, memo *docMemo) (manifests, hooks []*sortedDoc, err error) {
 	paths := make([]string, 0, len(files))
 	for p := range files {
 		paths = append(paths, p)
@@ -49,7 +55,7 @@ func sortManifests(files map[string]string) (manifests, hooks []*sortedDoc, err 
 		for _, entry := range splitManifests(content) {
 			d := &sortedDoc{path: p, content: entry}
 			if chunks := splitDocs(entry); len(chunks) == 1 && chunks[0].text == entry {
-				d.obj, d.decoded = decodeFast(entry)
+				d.obj, d.decoded = memo.decode(entry)
 			}
 			if d.decoded {
 				d.head = headOf(d.obj)

@@ -45,7 +45,7 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 		if err != nil {
 			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("reading value file %s: %w", vf, err)}
 		}
-		m, err := parseValues(data)
+		m, err := r.parsedValueFile(data)
 		if err != nil {
 			return nil, &Error{Loc: yamlErrorLoc(vf, err), Err: fmt.Errorf("failed to parse %s: %w", vf, err)}
 		}
@@ -93,6 +93,31 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 		}
 	}
 	return base, nil
+}
+
+// parsedValueFile is parseValues of a value file's content, parsed once
+// per content: the environments' shared files (base.yaml) are layered
+// under every app. Each call gets its own copy.
+func (r *Renderer) parsedValueFile(data []byte) (map[string]any, error) {
+	r.valuesMu.Lock()
+	pv, ok := r.valueFiles[string(data)]
+	r.valuesMu.Unlock()
+	if !ok {
+		m, err := parseValues(data)
+		pv = parsedValues{m, err}
+		r.valuesMu.Lock()
+		r.valueFiles[string(data)] = pv
+		r.valuesMu.Unlock()
+	}
+	if pv.err != nil {
+		return nil, pv.err
+	}
+	return values.DeepCopy(pv.m), nil
+}
+
+type parsedValues struct {
+	m   map[string]any
+	err error
 }
 
 // parseValues decodes a values document with the YAML library helm uses
