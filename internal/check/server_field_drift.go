@@ -22,8 +22,13 @@ var serverFieldDrift = &Check{
 configured ArgoCD version compares it, so the app is OutOfSync after every
 sync: ` + "`status`" + ` (written only through the status subresource), the ` + "`caBundle`" + ` that
 cert-manager's cainjector injects into webhook configurations, APIServices
-and CRDs, the ` + "`rules`" + ` of an aggregated ClusterRole, or a CRD's deprecated
-` + "`preserveUnknownFields: false`" + `.
+and CRDs, the ` + "`rules`" + ` of an aggregated ClusterRole, a CRD's deprecated
+` + "`preserveUnknownFields: false`" + `, or an APIService's ` + "`insecureSkipTLSVerify: false`" + `
+(or empty ` + "`caBundle`" + `), which the API server does not store (omitempty in
+apiregistration/v1): the client-side diff and ServerSideApply compare the
+declared value with a live object without the field, a server-side diff
+does not. A vendored copy of a chart the catalog below knows (keda 2.12)
+cites the same evidence.
 
 **Why.** ArgoCD's diff keeps fields only the live object has, so a status
 the checkout does not declare never drifts. A status it does declare (a
@@ -79,14 +84,14 @@ func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffs
 	live := deepCopyJSON(obj.Content).(map[string]any)
 	for _, d := range diffsem.PredictServerFields(obj.Content, opts) {
 		one := deepCopyJSON(obj.Content).(map[string]any)
-		if !rewrite(one, d.Path) {
+		if !rewrite(one, d) {
 			continue
 		}
 		// Keep only what ArgoCD reports with the app's own rules.
 		if res := diffsem.Compare(obj.Content, one, rules, opts); res.Err != nil || !res.Modified {
 			continue
 		}
-		rewrite(live, d.Path)
+		rewrite(live, d)
 		drifts = append(drifts, d)
 	}
 	if len(drifts) == 0 {
@@ -99,6 +104,7 @@ func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffs
 		ev = append(ev, finding.Evidence{Label: "field " + d.Path, Value: "written by " + d.Writer + "; " + d.Why})
 	}
 	ev = append(ev, finding.Evidence{Label: "compared as", Value: modeLabel(opts, obj.Content)})
+	ev = append(ev, catalogEvidence(r, obj, paths)...)
 	ev = append(ev, finding.Evidence{Label: "application", Value: "Application " + app.Name() + " has no ignoreDifferences entry for these fields", At: app.FieldLocation("spec.ignoreDifferences")})
 	f := finding.Finding{
 		App: app.Name(), Env: r.Target.Env, Object: obj.Ref, Location: objectLocation(in, obj),
@@ -129,13 +135,35 @@ func scopeOf(obj *manifest.Object) v1alpha1.ResourceIgnoreDifferences {
 	}
 }
 
-// rewrite changes the field at path the way its writer would: a status
+// catalogEvidence cites diffsem's catalog of well-known charts when the
+// object comes from a vendored copy of a catalogued chart: the remote
+// chart's finding and this one then give the same upstream evidence.
+func catalogEvidence(r *Rendered, obj *manifest.Object, paths []string) []finding.Evidence {
+	if r.Chart == nil || r.Chart.Metadata == nil {
+		return nil
+	}
+	var ev []finding.Evidence
+	for _, p := range paths {
+		for _, f := range diffsem.FactsAbout(r.Chart.Metadata.Name, r.Chart.Metadata.Version, obj.Content, p) {
+			ev = append(ev, finding.Evidence{Label: "known upstream", Value: fmt.Sprintf("syncdoctor's catalog of well-known charts (%s): chart %s %s renders it this way", f.ID, r.Chart.Metadata.Name, f.Versions)})
+			for _, e := range f.Evidence {
+				ev = append(ev, finding.Evidence{Label: "evidence", Value: e})
+			}
+		}
+	}
+	return ev
+}
+
+// rewrite changes the field d names the way its writer would: a status
 // replaced by the server's, a caBundle by the injected CA, aggregated
-// rules extended, a dropped field removed. It reports false for a path it
-// does not model.
-func rewrite(obj map[string]any, path string) bool {
+// rules extended, a field the server does not store removed. It reports
+// false for a path it does not model.
+func rewrite(obj map[string]any, d diffsem.Drift) bool {
 	const injected = "c3luY2RvY3Rvci1wcmVkaWN0ZWQtY2E=" // any CA other than the declared one
-	switch path {
+	if d.Dropped {
+		return removePointer(obj, d.Path)
+	}
+	switch d.Path {
 	case "/status":
 		obj["status"] = map[string]any{"conditions": []any{map[string]any{
 			"type": "Available", "status": "True", "reason": "Passed", "lastTransitionTime": "2024-01-01T00:00:00Z",
@@ -174,6 +202,29 @@ func rewrite(obj map[string]any, path string) bool {
 		return false
 	}
 	return true
+}
+
+// removePointer deletes the map key RFC 6901 pointer p names; it reports
+// false when p does not name a key of a map.
+func removePointer(obj map[string]any, p string) bool {
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	cur := obj
+	for i, tok := range toks {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		if i == len(toks)-1 {
+			if _, ok := cur[tok]; !ok {
+				return false
+			}
+			delete(cur, tok)
+			return true
+		}
+		next, ok := cur[tok].(map[string]any)
+		if !ok {
+			return false
+		}
+		cur = next
+	}
+	return false
 }
 
 func asMap(v any) map[string]any {

@@ -117,7 +117,9 @@ func checkoutCRDs(in *Input) map[string]crdEntry {
 	}).(map[string]crdEntry)
 }
 
-var kindLineRE = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)["']?\s*(#.*)?$`)
+// kindLineRE matches a `kind:` line, with a trailing YAML comment or
+// template comments (which render to nothing) allowed.
+var kindLineRE = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)["']?\s*(\{\{-?\s*/\*.*?\*/\s*-?\}\}\s*)*(#.*)?$`)
 
 // objectLocation is the primary line of a finding about obj: the `kind:`
 // line of its document for plain manifests; for templates the first

@@ -1,6 +1,7 @@
 package diffsem
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -93,15 +94,7 @@ type ChartPrediction struct {
 // Matches reports whether the fact is about rel's chart and version.
 // An unparsable version (a range, "*", a branch) matches nothing.
 func (f *ChartFact) Matches(rel ChartRelease) bool {
-	if !containsFold(f.Charts, rel.Chart) || !containsFold(f.RepoURLs, normalizeRepoURL(rel.RepoURL)) {
-		return false
-	}
-	v, err := semver.StrictNewVersion(strings.TrimPrefix(rel.Version, "v"))
-	if err != nil {
-		return false
-	}
-	c, err := semver.NewConstraint(f.Versions)
-	return err == nil && c.Check(v)
+	return containsFold(f.Charts, rel.Chart) && containsFold(f.RepoURLs, normalizeRepoURL(rel.RepoURL)) && versionIn(rel.Version, f.Versions)
 }
 
 // Model returns the fact's modelled objects for rel.
@@ -211,4 +204,33 @@ func annotate(o map[string]any, key, val string) map[string]any {
 	}
 	ann[key] = val
 	return o
+}
+
+// FactsAbout returns the catalog's non-silent facts that describe a
+// rendered object of chart at version drifting at path: a vendored copy of
+// a catalogued chart renders the same objects, so its findings can cite
+// the same evidence. The repository is not compared (a vendored chart has
+// none); the chart name, version, object kind and path are.
+func FactsAbout(chart, version string, obj map[string]any, path string) []*ChartFact {
+	group, kind := groupKind(obj)
+	var out []*ChartFact
+	for _, f := range chartFacts {
+		if f.Silent || !containsFold(f.Charts, chart) || !slices.Contains(f.Paths, path) ||
+			!strings.Contains(f.Object, group+"/"+kind) || !versionIn(version, f.Versions) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// versionIn reports whether a chart version satisfies a semver constraint;
+// an unparsable version (a range, a branch) satisfies none.
+func versionIn(version, constraint string) bool {
+	v, err := semver.StrictNewVersion(strings.TrimPrefix(version, "v"))
+	if err != nil {
+		return false
+	}
+	c, err := semver.NewConstraint(constraint)
+	return err == nil && c.Check(v)
 }

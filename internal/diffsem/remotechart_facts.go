@@ -36,9 +36,14 @@ const (
 const (
 	modesDeclaredWins = "every diff mode: the field is declared in desired, so the three-way patch, the structured merge (argocd-controller takes the field back) and the server-side dry run all restore the chart's value"
 	modesLiveOnly     = "no diff mode: desired does not declare the field, and every mode keeps fields only the live object has (three-way patch, other managers' fields under structured merge and server-side dry run)"
-	modesOmitEmpty    = "client-side diff and ServerSideApply (APIService is not in client-go's scheme, so false is compared as written); not ServerSideDiff, whose dry run returns the object as the server stores it"
-	writerOmitEmpty   = "kube-apiserver (apiregistration/v1 APIServiceSpec.insecureSkipTLSVerify is omitempty: false is not stored)"
 	modesEachRender   = "every diff mode, after each new render (new commit, hard refresh, manifest cache expiry): desired itself changes; lookup returns nothing under ArgoCD's helm template, so a keep-the-old-secret branch never runs"
+)
+
+// The insecureSkipTLSVerify: false facts say what PredictServerFields says
+// of a rendered APIService (serverform.go), so both paths read the same.
+var (
+	modesOmitEmpty  = omitEmptyModes(false)
+	writerOmitEmpty = omitEmptyWriter("insecureSkipTLSVerify", false)
 )
 
 var chartFacts = []*ChartFact{
@@ -80,11 +85,12 @@ var chartFacts = []*ChartFact{
 			return value(v, "apiService.insecureSkipTLSVerify", true) == false && truthy(value(v, "apiService.create", true))
 		},
 		model: func(rel ChartRelease) []ObjectPair {
-			d := metricsAPIService(rel, "")
-			d["spec"].(map[string]any)["insecureSkipTLSVerify"] = false // the fact's switch
-			l := metricsAPIService(rel, "")
-			delete(l["spec"].(map[string]any), "insecureSkipTLSVerify")
-			return []ObjectPair{{Desired: d, Live: l}}
+			insecureFalse := func() map[string]any {
+				o := metricsAPIService(rel, "")
+				o["spec"].(map[string]any)["insecureSkipTLSVerify"] = false // the fact's switch
+				return o
+			}
+			return []ObjectPair{{Desired: insecureFalse(), Live: serverForm(insecureFalse())}}
 		},
 	},
 	{
@@ -117,7 +123,10 @@ var chartFacts = []*ChartFact{
 		model: func(rel ChartRelease) []ObjectPair {
 			d := kedaAPIService(rel, "")
 			d["spec"].(map[string]any)["insecureSkipTLSVerify"] = false
-			return []ObjectPair{{Desired: d, Live: kedaAPIService(rel, injected)}}
+			// Stored without the false, with the CA the operator injects.
+			l := kedaAPIService(rel, injected)
+			l["spec"].(map[string]any)["insecureSkipTLSVerify"] = false
+			return []ObjectPair{{Desired: d, Live: serverForm(l)}}
 		},
 	},
 	{

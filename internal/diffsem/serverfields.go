@@ -16,6 +16,9 @@ type Drift struct {
 	Writer string
 	// Why explains why ArgoCD compares it under the modelled version.
 	Why string
+	// Dropped means the API server does not store the declared value at
+	// all, so the live object lacks the field.
+	Dropped bool
 }
 
 // PredictServerFields lists the server-written fields of desired that
@@ -34,6 +37,9 @@ type Drift struct {
 //     and built-in kinds are remarshalled through their Go types with scheme
 //     defaults applied to both sides (remarshal, applyPatch), so quantity
 //     spelling or omitempty zero values in desired never drift.
+//
+// An APIService declaring the zero value of an omitempty field is
+// reported too (Drift.Dropped): the server does not store it.
 //
 // CRD schema defaults inside list items are not in this catalog: they need
 // the CRD (ApplyCRDDefaults, then Compare).
@@ -69,6 +75,30 @@ func PredictServerFields(obj map[string]any, opts Options) []Drift {
 		}
 	}
 	out = append(out, caBundleDrifts(obj, group, kind)...)
+	for _, d := range droppedDrifts(obj, opts) {
+		// An injected caBundle is the cainjector's before it is the
+		// server's: report each field once, by its real writer.
+		if !slices.ContainsFunc(out, func(o Drift) bool { return o.Path == d.Path }) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// droppedDrifts covers an APIService that declares a zero value of an
+// omitempty field (insecureSkipTLSVerify: false, caBundle: ""), which
+// the API server does not store (serverform.go; the remote-chart catalog's
+// keda 2.12 and metrics-server facts are the same case). Under
+// ServerSideDiff the dry run returns the stored form, so nothing drifts.
+func droppedDrifts(obj map[string]any, opts Options) []Drift {
+	spec, ok := apiServiceSpec(obj)
+	if !ok || opts.ServerSideDiff {
+		return nil
+	}
+	var out []Drift
+	for _, k := range droppedByServer(spec) {
+		out = append(out, Drift{Path: "/spec/" + k, Writer: omitEmptyWriter(k, spec[k]), Why: omitEmptyModes(spec[k]), Dropped: true})
+	}
 	return out
 }
 
