@@ -142,7 +142,19 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	for _, ok := rd.Values[probeKey]; ok; _, ok = rd.Values[probeKey] {
 		probeKey += "X"
 	}
-	jobs := []map[string]any{withValue(rd.Values, values.Path{probeKey}, "probe")}
+	// The probe adds a key no template names: a pod template that changes
+	// hashes all the values (over-broad), or the chart renders something
+	// random. Neither can happen when the chart calls no random function
+	// and no workload template may read the new key (the values index sees
+	// no whole-values read): the probe would render the base again.
+	probing := rd.Chart == nil || chartUsesRandom(rd.Chart)
+	for _, w := range ws {
+		probing = probing || read(w, values.Path{probeKey})
+	}
+	var jobs []map[string]any
+	if probing {
+		jobs = append(jobs, withValue(rd.Values, values.Path{probeKey}, "probe"))
+	}
 	if len(group) > 0 {
 		gv := rd.Values
 		for _, p := range group {
@@ -159,9 +171,13 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	}
 	results := renderAll(ctx, render, jobs)
 	a.renders += len(jobs)
-	probe := results[0]
-	if probe == nil {
-		return nil
+	next := 0
+	probe := rd.Objects
+	if probing {
+		if probe = results[0]; probe == nil {
+			return nil
+		}
+		next = 1
 	}
 	// Anything the probe changed is either over-broad or random; one more
 	// plain render tells which.
@@ -203,7 +219,6 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		}
 		feeds[src][p.String()] = p
 	}
-	next := 1
 	if len(group) > 0 {
 		g := results[next]
 		next++

@@ -23,9 +23,10 @@ type sourceRenderer interface {
 // analysis, so when the Renderer can, it executes only those (about a
 // fifth of a chart's templates, and none of the other documents is
 // parsed). Such a render cannot see a failure of a template it skips, so
-// every key about to be reported is confirmed by a full render: a key
-// whose change breaks the chart, or that the full render does not bear
-// out, is not reported.
+// every key about to be reported that a left-out template may read (by
+// the chart's values index) is confirmed by a full render: a key whose
+// change breaks the chart, or that the full render does not bear out, is
+// not reported.
 func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object) (renderFn, func(p values.Path, src, w string) bool) {
 	t := rd.Target
 	full := func(v map[string]any) ([]*manifest.Object, error) { return in.Renderer.RenderValues(ctx, t, v) }
@@ -43,11 +44,42 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 	if sources[""] {
 		return full, func(values.Path, string, string) bool { return true }
 	}
+	// A key no left-out template may read leaves their output, and their
+	// success, as in the plain render: the partial result is the full one.
+	var others []string
+	ix := chartIndex(in, rd)
+	if ix != nil && ix.Incomplete() == "" {
+		for _, name := range ix.Templates() {
+			if !sources[name] {
+				others = append(others, name)
+			}
+		}
+	}
+	readByOthers := func(p values.Path) bool {
+		if ix == nil || ix.Incomplete() != "" {
+			return true
+		}
+		for _, name := range others {
+			reads := ix.Reads(name)
+			if reads == nil {
+				return true
+			}
+			for _, r := range reads {
+				if r.Path.HasPrefix(p) || p.HasPrefix(r.Path) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	base := indexObjs(rd.Objects)
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var mu sync.Mutex
 	renders := map[string][]*manifest.Object{}
 	confirm := func(p values.Path, src, w string) bool {
+		if !readByOthers(p) {
+			return true
+		}
 		mu.Lock()
 		objs, seen := renders[p.String()]
 		mu.Unlock()
