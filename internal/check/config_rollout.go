@@ -127,8 +127,8 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	if len(internal) == 0 || in.Renderer == nil {
 		return out
 	}
-	render, confirm := perturbRenderer(ctx, in, rd, ws, srcs)
-	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), render)
+	render, mark, confirm := perturbRenderer(ctx, in, rd, ws, srcs)
+	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), render, mark)
 	if a == nil {
 		return out
 	}

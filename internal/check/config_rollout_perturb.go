@@ -63,7 +63,7 @@ func indexObjs(objs []*manifest.Object) map[string]*manifest.Object {
 // config objects srcs and which change the pod templates of ws. read tells
 // whether a workload's template may read a key (the values index); keys it
 // cannot read are perturbed together in one render.
-func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, render renderFn) *crAnalysis {
+func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, render, mark renderFn) *crAnalysis {
 	a := &crAnalysis{feeds: map[string][]values.Path{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var tagged []*manifest.Object
@@ -73,7 +73,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		var tv map[string]any
 		tv, tags = tagValues(eff, fill)
 		a.renders++
-		if tagged, err = render(tv); err == nil {
+		if tagged, err = mark(tv); err == nil {
 			a.filled = fill
 			break
 		}
@@ -102,6 +102,25 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 			a.landings[w.Obj.Ref.String()] = landingsOf(o, tags)
 		}
 	}
+	// A string key whose marker shows in every workload's pod template
+	// (used directly, or hashed: mark sees through the hash functions)
+	// changes those templates whenever it changes: it needs no render.
+	shown := func(p values.Path) bool {
+		for _, w := range ws {
+			o := tIdx[w.Obj.Ref.String()]
+			if o == nil {
+				return false
+			}
+			found := false
+			for _, i := range markersIn(templateCanon(o), tags) {
+				found = found || (!tags[i].EmptyMap && tags[i].Path.String() == p.String())
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	}
 	// Non-string leaves are perturbed one by one, and only when their map
 	// also holds a string that reaches a config object.
 	var single, group []values.Path
@@ -121,7 +140,12 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 			}
 		}
 	}
+	var known []values.Path
 	for _, p := range strKeys {
+		if shown(p) {
+			known = append(known, p)
+			continue
+		}
 		readByAny := false
 		for _, w := range ws {
 			readByAny = readByAny || read(w, p)
@@ -251,6 +275,16 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		a.renders += len(more)
 		single = append(single, regroup...)
 		results = append(results, extra...)
+	}
+	for _, p := range known {
+		for src, ks := range markerFeeds {
+			if ks[p.String()] {
+				addFeed(src, p)
+			}
+		}
+		for _, w := range ws {
+			a.rolls[w.Obj.Ref.String()][p.String()] = true
+		}
 	}
 	for i, p := range single {
 		objs := results[next+i]

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
@@ -13,6 +14,7 @@ import (
 // (render.Renderer.RenderSources).
 type sourceRenderer interface {
 	RenderSources(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool) ([]*manifest.Object, error)
+	RenderSourcesFuncs(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool, funcs map[string]any) ([]*manifest.Object, error)
 }
 
 // perturbRenderer returns the render the perturbation analysis runs, and
@@ -27,12 +29,12 @@ type sourceRenderer interface {
 // the chart's values index) is confirmed by a full render: a key whose
 // change breaks the chart, or that the full render does not bear out, is
 // not reported.
-func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object) (renderFn, func(p values.Path, src, w string) bool) {
+func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object) (render, mark renderFn, confirm func(p values.Path, src, w string) bool) {
 	t := rd.Target
 	full := func(v map[string]any) ([]*manifest.Object, error) { return in.Renderer.RenderValues(ctx, t, v) }
 	sr, ok := in.Renderer.(sourceRenderer)
 	if !ok {
-		return full, func(values.Path, string, string) bool { return true }
+		return full, full, func(values.Path, string, string) bool { return true }
 	}
 	sources := map[string]bool{}
 	for _, w := range ws {
@@ -42,7 +44,7 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 		sources[o.Source] = true
 	}
 	if sources[""] {
-		return full, func(values.Path, string, string) bool { return true }
+		return full, full, func(values.Path, string, string) bool { return true }
 	}
 	// A key no left-out template may read leaves their output, and their
 	// success, as in the plain render: the partial result is the full one.
@@ -76,7 +78,7 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var mu sync.Mutex
 	renders := map[string][]*manifest.Object{}
-	confirm := func(p values.Path, src, w string) bool {
+	confirm = func(p values.Path, src, w string) bool {
 		if !readByOthers(p) {
 			return true
 		}
@@ -93,5 +95,26 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 		}
 		return objs != nil && changedSource(base, objs, src) && !changedTemplate(base, objs, w)
 	}
-	return func(v map[string]any) ([]*manifest.Object, error) { return sr.RenderSources(ctx, t, v, sources) }, confirm
+	render = func(v map[string]any) ([]*manifest.Object, error) { return sr.RenderSources(ctx, t, v, sources) }
+	mark = func(v map[string]any) ([]*manifest.Object, error) {
+		return sr.RenderSourcesFuncs(ctx, t, v, sources, markerHashes)
+	}
+	return render, mark, confirm
 }
+
+// markerHashes replace the template hash functions in the marker render:
+// instead of a digest they return the markers in their input (never an
+// empty string, so the annotation stays a string). A marker that reaches
+// a checksum annotation this way is a key whose change changes the
+// digest, and so the pod template.
+var markerHashes = func() map[string]any {
+	seeThrough := func(s string) string {
+		return strings.Join(append([]string{"sdxhash"}, markerRE.FindAllString(strings.ToLower(s), -1)...), "-")
+	}
+	out := map[string]any{}
+	// sprig's digests (crypto.go): the functions charts hash config with.
+	for _, name := range []string{"sha1sum", "sha256sum", "sha512sum", "adler32sum"} {
+		out[name] = seeThrough
+	}
+	return out
+}()

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"text/template"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -25,8 +26,9 @@ import (
 // hooks. The engine has no cluster client, so `lookup` returns nothing.
 // The templates run on render/engine, parsed once per chart; when only is
 // not nil, only the templates it accepts (and those whose execution could
-// change them) run, and the chart's CRDs are left out.
-func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]any, only func(source string) bool) ([]*manifest.Object, error) {
+// change them) run, and the chart's CRDs are left out; funcs replaces
+// template functions (engine.Parsed.RenderFuncs), nil for Helm's own.
+func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]any, only func(source string) bool, funcs template.FuncMap) ([]*manifest.Object, error) {
 	chartLoc := finding.Location{File: path.Join(ce.dir, "Chart.yaml")}
 	if ce.dir == "" {
 		chartLoc = finding.Location{}
@@ -69,7 +71,7 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	}); err != nil {
 		return nil, err
 	}
-	files, err := ce.parse(c).Render(c, renderVals, only)
+	files, err := ce.parse(c).RenderFuncs(c, renderVals, only, funcs)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
 	}

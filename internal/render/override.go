@@ -26,7 +26,7 @@ func (r *Renderer) RenderWithTemplates(ctx context.Context, t *target.Target, va
 	var objs []*manifest.Object
 	err := r.withOverrides(ctx, t, overrides, func(ce *chartEntry) error {
 		var err error
-		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), nil)
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), nil, nil)
 		return err
 	})
 	return objs, err

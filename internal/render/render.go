@@ -145,7 +145,7 @@ func (r *Renderer) render(ctx context.Context, t *target.Target) (*Result, error
 		if err != nil {
 			return nil, err
 		}
-		objs, err := r.renderHelm(ce, t, values.DeepCopy(vals), nil)
+		objs, err := r.renderHelm(ce, t, values.DeepCopy(vals), nil, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -180,7 +180,7 @@ func (r *Renderer) RenderValues(ctx context.Context, t *target.Target, vals map[
 		if err != nil {
 			return err
 		}
-		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), nil)
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), nil, nil)
 		return err
 	})
 	return objs, err
@@ -195,6 +195,14 @@ func (r *Renderer) RenderValues(ctx context.Context, t *target.Target, vals map[
 // template left out is not seen, so a caller that reports on a result
 // confirms it with RenderValues.
 func (r *Renderer) RenderSources(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool) ([]*manifest.Object, error) {
+	return r.RenderSourcesFuncs(ctx, t, vals, sources, nil)
+}
+
+// RenderSourcesFuncs is RenderSources with the template functions in
+// funcs (name → func, as text/template takes them) replacing Helm's: an
+// analysis render, never a claim about what Helm outputs. config-rollout
+// replaces the hash functions to see which values a checksum covers.
+func (r *Renderer) RenderSourcesFuncs(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool, funcs map[string]any) ([]*manifest.Object, error) {
 	if t.Kind != target.SourceHelm && t.Kind != target.SourceRemoteHelm {
 		return nil, &Error{Loc: finding.Location{File: t.Dir}, Err: fmt.Errorf("RenderSources needs a Helm target, got %q", t.Kind)}
 	}
@@ -204,7 +212,7 @@ func (r *Renderer) RenderSources(ctx context.Context, t *target.Target, vals map
 		if err != nil {
 			return err
 		}
-		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), func(source string) bool { return sources[source] })
+		objs, err = r.renderHelm(ce, t, values.DeepCopy(vals), func(source string) bool { return sources[source] }, funcs)
 		return err
 	})
 	if err != nil {

@@ -145,7 +145,16 @@ func sortedKeys(texts map[string]string) []string {
 // as engine.Render does. When only is not nil, templates for which it is
 // false are skipped unless their execution may affect another template;
 // errors of skipped templates are then not seen.
-func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name string) bool) (rendered map[string]string, err error) {
+func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name string) bool) (map[string]string, error) {
+	return p.RenderFuncs(c, vals, only, nil)
+}
+
+// RenderFuncs is Render with the template functions in funcs replacing
+// Helm's for this render. It is an analysis tool, not Helm: checks use it
+// to see through functions that hide their input (a hash of the config
+// in a checksum annotation). Executors with replaced functions are not
+// pooled.
+func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(name string) bool, funcs template.FuncMap) (rendered map[string]string, err error) {
 	if p.err != nil {
 		return map[string]string{}, p.err
 	}
@@ -160,7 +169,19 @@ func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name st
 	if err != nil {
 		return map[string]string{}, err
 	}
-	defer p.pool.Put(x)
+	if len(funcs) == 0 {
+		defer p.pool.Put(x)
+	} else {
+		// A clone of the executor: the pooled one keeps Helm's functions.
+		t, err := x.t.Clone()
+		p.pool.Put(x)
+		if err != nil {
+			return map[string]string{}, err
+		}
+		x = &executor{t: t, names: map[string]int{}}
+		bindLateFuncs(t, x.names)
+		t.Funcs(funcs)
+	}
 	t := x.t
 	rendered = make(map[string]string, len(p.keys))
 	for _, name := range p.keys {

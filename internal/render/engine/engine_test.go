@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"text/template"
 
 	"github.com/google/go-cmp/cmp"
 	"helm.sh/helm/v3/pkg/chart"
@@ -368,5 +369,26 @@ func TestConcurrentRenders(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+func TestRenderFuncs(t *testing.T) {
+	c := &chart.Chart{Metadata: &chart.Metadata{Name: "f", Version: "1.0.0", APIVersion: "v2"}, Values: map[string]any{"v": "abc"}}
+	c.Templates = []*chart.File{{Name: "templates/a.yaml", Data: []byte(`{{ .Values.v | sha256sum }} {{ tpl "{{ .Values.v | sha256sum }}" . }}`)}}
+	p := Parse(c)
+	got, err := p.RenderFuncs(c, renderValues(t, c, map[string]any{}), nil, template.FuncMap{"sha256sum": func(s string) string { return "H(" + s + ")" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "H(abc) H(abc)"; got["f/templates/a.yaml"] != want {
+		t.Errorf("with sha256sum replaced: %q, want %q", got["f/templates/a.yaml"], want)
+	}
+	// The pooled executors keep Helm's function.
+	plain, err := p.Render(c, renderValues(t, c, map[string]any{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain["f/templates/a.yaml"], "H(") {
+		t.Errorf("replaced function leaked into a plain render: %q", plain["f/templates/a.yaml"])
 	}
 }
