@@ -128,7 +128,7 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 		return out
 	}
 	render, mark, confirm := perturbRenderer(ctx, in, rd, ws, srcs)
-	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), render, mark)
+	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), rd.Chart != nil && usesRandom(in, rd.Chart), render, mark)
 	if a == nil {
 		return out
 	}

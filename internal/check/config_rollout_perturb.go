@@ -62,8 +62,9 @@ func indexObjs(objs []*manifest.Object) map[string]*manifest.Object {
 // analyzeRollout perturbs the values of rd to learn which keys change the
 // config objects srcs and which change the pod templates of ws. read tells
 // whether a workload's template may read a key (the values index); keys it
-// cannot read are perturbed together in one render.
-func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, render, mark renderFn) *crAnalysis {
+// cannot read are perturbed together in one render. random tells whether
+// the chart calls a random function.
+func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, random bool, render, mark renderFn) *crAnalysis {
 	a := &crAnalysis{feeds: map[string][]values.Path{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var tagged []*manifest.Object
@@ -171,7 +172,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	// random. Neither can happen when the chart calls no random function
 	// and no workload template may read the new key (the values index sees
 	// no whole-values read): the probe would render the base again.
-	probing := rd.Chart == nil || chartUsesRandom(rd.Chart)
+	probing := rd.Chart == nil || random
 	for _, w := range ws {
 		probing = probing || read(w, values.Path{probeKey})
 	}
