@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
-
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 )
 
@@ -38,9 +36,28 @@ reporting changes people make in git or by hand:
 Rules made only of ` + "`managedFieldsManagers`" + ` are left alone: ArgoCD documents
 ` + "`kind: '*'`" + ` with a controller's manager as the way to ignore what that
 controller writes. Matching follows argo-cd util/argo/normalizers (group and
-kind are globs). Fix: scope the rule to the group, kind and name that drift,
-with the narrowest path (server-field-drift and crd-default-drift propose
-validated ones).`,
+kind are globs).
+
+**Fix.** ` + "`syncdoctor fix`" + ` replaces an Application's entry with entries for
+only the group and kind (and the name where other objects of that kind
+need no rule) whose fields the prediction shows drifting: fields the API
+server or a controller writes (internal/diffsem PredictServerFields, e.g.
+an exported ` + "`status`" + ` under ArgoCD 2.x or an APIService's
+` + "`insecureSkipTLSVerify: false`" + `), CRD defaults, and fields changed in the
+cluster on purpose (replicas under an autoscaler, images under an image
+updater, allocated Service fields, ` + "`caBundle`" + `), each path as narrow as
+diffsem MinimalRule writes it. An entry that hides nothing predicted to
+drift (or only what other entries hide too) is removed. The replacement is
+replayed through ArgoCD's diff: the predicted drift stays hidden exactly
+as before and every field set in git that the entry hid is compared
+again. The fix comes as an edit of the Application file (only the entry's
+lines change), the Terraform ` + "`kubernetes_manifest`" + `'s list, and a
+` + "`kubectl patch`" + ` that keeps the other entries. There is no machine fix when
+a source of the app is not rendered (the entry may cover objects nobody
+saw), when the entry names managedFieldsManagers, when it hides fields of
+an object whose writers are unknown (a custom resource without its CRD, a
+Secret's data), or for argocd-cm ` + "`.all`" + `, which reaches apps outside the
+checkout.`,
 	Run: runIgnoreRuleBroad,
 }
 
@@ -51,35 +68,10 @@ var wholeSections = []string{"spec", "data", "stringData", "binaryData", "rules"
 
 func runIgnoreRuleBroad(ctx context.Context, in *Input) []finding.Finding {
 	var out []finding.Finding
-	_, by := appTargets(in)
+	plan := broadPlan(ctx, in)
 	for _, app := range in.Apps {
-		if ctx.Err() != nil {
-			return out
-		}
-		opts := appDiffOptions(in, app)
-		for i, r := range app.App.Spec.IgnoreDifferences {
-			why := broadness(r.Kind, r.JSONPointers, r.JQPathExpressions)
-			if why == "" {
-				if len(r.JSONPointers)+len(r.JQPathExpressions) == 0 {
-					continue
-				}
-				if hidden := hiddenUserFields(ctx, by[app], r, opts); len(hidden) > 0 {
-					out = append(out, broadHiddenFinding(app, i, r, hidden))
-				}
-				continue
-			}
-			loc := ruleLocation(app, i)
-			out = append(out, finding.Finding{
-				App: app.Name(), Location: loc,
-				Message:  fmt.Sprintf("ignoreDifferences[%d] of %s %s", i, app.Name(), why),
-				Evidence: []finding.Evidence{{Label: "rule", Value: ruleSummary(r) + pathSummary(r.JSONPointers, r.JQPathExpressions), At: loc}},
-				Impact:   "changes to these fields, in git or by hand, never show as OutOfSync and are never reverted by selfHeal",
-				Fixes: []finding.Fix{{
-					Title: "Scope the entry to the objects and fields that drift", Kind: finding.FixYAML, File: loc.File,
-					Patch: "# replace spec.ignoreDifferences[" + fmt.Sprint(i) + "] with entries scoped by group, kind and name, e.g.\n" +
-						rulesYAML([]v1alpha1.ResourceIgnoreDifferences{{Group: "apps", Kind: "Deployment", Name: "web", JSONPointers: []string{"/spec/replicas"}}}),
-				}},
-			})
+		for _, e := range plan[app] {
+			out = append(out, e.f)
 		}
 	}
 	sr := checkoutSystemRules(in)
@@ -87,6 +79,10 @@ func runIgnoreRuleBroad(ctx context.Context, in *Input) []finding.Finding {
 		a := sr.rules.All
 		if why := broadness("*", a.JSONPointers, a.JQPathExpressions); why != "" {
 			loc := objectLocation(in, sr.obj)
+			// No machine fix: the .all entry applies to every application
+			// of the ArgoCD instance, including those outside this
+			// checkout, so no prediction made here can show that narrowing
+			// it keeps their drift hidden.
 			out = append(out, finding.Finding{
 				Object: sr.obj.Ref, Location: loc,
 				Message:  "argocd-cm resource.customizations.ignoreDifferences.all hides its paths in every object of every application",

@@ -126,6 +126,12 @@ func writtenInCluster(kind, path string, server []diffsem.Drift) bool {
 	if path == "" || strings.HasPrefix(path, "/status") || strings.HasPrefix(path, "/metadata/") || path == "/metadata" {
 		return true
 	}
+	return knownWriter(kind, path) || underServerDrift(path, server)
+}
+
+// knownWriter reports whether a field of a kind is one that something in
+// the cluster routinely changes although syncdoctor cannot predict when.
+func knownWriter(kind, path string) bool {
 	toks := strings.Split(path, "/")
 	if toks[len(toks)-1] == "caBundle" {
 		return true // cert-manager cainjector, service-ca-operator
@@ -134,23 +140,21 @@ func writtenInCluster(kind, path string, server []diffsem.Drift) bool {
 	case "Deployment", "StatefulSet":
 		// Scaled by an HPA, KEDA or kubectl scale, possibly from outside
 		// this app, so the rule is not judged even without a local HPA.
-		if path == "/spec/replicas" {
-			return true
-		}
+		return path == "/spec/replicas"
 	case "Service":
-		if slices.Contains([]string{"/spec/clusterIP", "/spec/clusterIPs", "/spec/ipFamilies", "/spec/ipFamilyPolicy", "/spec/healthCheckNodePort"}, path) ||
-			(strings.HasPrefix(path, "/spec/ports/") && strings.HasSuffix(path, "/nodePort")) {
-			return true // allocated by the API server
-		}
+		return slices.Contains([]string{"/spec/clusterIP", "/spec/clusterIPs", "/spec/ipFamilies", "/spec/ipFamilyPolicy", "/spec/healthCheckNodePort"}, path) ||
+			(strings.HasPrefix(path, "/spec/ports/") && strings.HasSuffix(path, "/nodePort")) // allocated by the API server
 	case "CronJob":
-		if path == "/spec/suspend" {
-			return true // suspended by hand during incidents, on purpose
-		}
+		return path == "/spec/suspend" // suspended by hand during incidents, on purpose
 	case "ServiceAccount":
-		if strings.HasPrefix(path, "/secrets") || strings.HasPrefix(path, "/imagePullSecrets") {
-			return true // token and image-pull-secret controllers
-		}
+		return strings.HasPrefix(path, "/secrets") || strings.HasPrefix(path, "/imagePullSecrets") // token and image-pull-secret controllers
 	}
+	return false
+}
+
+// underServerDrift reports whether path lies in a field diffsem predicts
+// the server or a controller rewrites.
+func underServerDrift(path string, server []diffsem.Drift) bool {
 	for _, d := range server {
 		if path == d.Path || strings.HasPrefix(path, d.Path+"/") {
 			return true

@@ -66,17 +66,27 @@ func runIgnoreRuleDead(ctx context.Context, in *Input) []finding.Finding {
 			objects = objs
 		}
 		opts := appDiffOptions(in, app)
-		problems := diffsem.RuleProblems(rules, objects, opts)
-		last := -1 // the highest rule index with a problem (see deadRuleEdits)
-		for _, p := range problems {
-			last = max(last, p.Rule)
-		}
-		for _, p := range problems {
+		var fs []finding.Finding
+		var edits []deadEdit
+		removed := len(rules) // the first entry a correction deletes
+		for _, p := range diffsem.RuleProblems(rules, objects, opts) {
 			if f, ok := deadRuleFinding(app, p, objs, exact); ok {
-				deadRuleEdits(app, &f, p, objects, opts, last)
-				out = append(out, f)
+				d, certain := deadCorrection(app, p, objects, opts)
+				if !certain {
+					d.rule = -1
+				} else if d.remove {
+					removed = min(removed, d.rule)
+				}
+				fs, edits = append(fs, f), append(edits, d)
 			}
 		}
+		for k := range fs {
+			if d := edits[k]; d.rule >= 0 {
+				shifted := d.rule >= removed || shiftsFrom(broadPlan(ctx, in)[app], d.rule)
+				applyDeadEdit(in, app, &fs[k], d, shifted)
+			}
+		}
+		out = append(out, fs...)
 	}
 	return out
 }

@@ -16,72 +16,97 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/target"
 )
 
-// deadRuleEdits gives f's fix machine edits when the correction is certain
-// and replays it through diffsem: the nearest (unique) group, kind, name or
-// JSON pointer for a typo, or the deletion of a rule that hides nothing.
-// objects are the app's predicted objects (nil when some source did not
-// render); last is the highest rule index with any problem in this app:
-// a deletion shifts the indices of the rules after it, so it is proposed
-// only when no other finding edits a later rule.
-func deadRuleEdits(app *target.Application, f *finding.Finding, p diffsem.RuleProblem, objects []map[string]any, opts diffsem.Options, last int) {
-	if app.Origin != target.OriginYAML || len(f.Fixes) == 0 || objects == nil {
-		return // Terraform edits cannot delete; config charts have no Application
+// deadEdit is a certain correction of one entry: its deletion, or one
+// scalar field (group, kind, name or jsonPointers[i]) set to value.
+type deadEdit struct {
+	rule         int
+	remove       bool
+	field, value string
+	fixed        v1alpha1.ResourceIgnoreDifferences
+}
+
+// deadCorrection returns the correction of p when it is certain, replayed
+// through diffsem: the nearest (unique) group, kind, name or JSON pointer
+// for a typo, or the deletion of a rule that hides nothing. objects are
+// the app's predicted objects (nil when some source did not render).
+func deadCorrection(app *target.Application, p diffsem.RuleProblem, objects []map[string]any, opts diffsem.Options) (deadEdit, bool) {
+	if app.Origin != target.OriginYAML || objects == nil {
+		return deadEdit{}, false // Terraform edits cannot delete; config charts have no Application
 	}
-	rules := app.App.Spec.IgnoreDifferences
-	rule := rules[p.Rule]
-	base := fmt.Sprintf("spec.ignoreDifferences[%d]", p.Rule)
-	edit := func(path string, op finding.EditOp, value string) finding.Edit {
-		return finding.Edit{File: app.Declared.File, Document: app.DocIndex, Path: path, Op: op, Value: value}
-	}
-	var e finding.Edit
+	rule := app.App.Spec.IgnoreDifferences[p.Rule]
+	d := deadEdit{rule: p.Rule, fixed: rule}
 	switch p.Kind {
 	case diffsem.ProblemNoObject:
 		field, v := suggestScope(rule.Group, rule.Kind, rule.Name, objects)
-		fixed := rule
 		switch {
-		case field == "" && p.Rule == last:
-			e = edit(base, finding.OpDelete, "")
-		case field == "" || !uniqueNearest(scopeValue(rule, field), v, scopeCandidates(rule, field, objects)):
-			return
+		case field == "":
+			d.remove = true
+		case !uniqueNearest(scopeValue(rule, field), v, scopeCandidates(rule, field, objects)):
+			return d, false
 		default:
-			setScope(&fixed, field, v)
-			if !cleanRule(fixed, objects, opts) {
-				return
-			}
-			e = edit(base+"."+field, finding.OpSet, yamlScalar(v))
+			setScope(&d.fixed, field, v)
+			d.field, d.value = field, v
 		}
 	case diffsem.ProblemRemovesNothing:
 		var j int
-		if !strings.HasPrefix(p.Field, "jsonPointers[") || !scanIndex(p.Field, &j) || j >= len(rule.JSONPointers) {
-			if deadWhole(rule, p, objects, opts) && p.Rule == last {
-				e = edit(base, finding.OpDelete, "")
-				break
-			}
-			return
+		v := ""
+		if strings.HasPrefix(p.Field, "jsonPointers[") && scanIndex(p.Field, &j) && j < len(rule.JSONPointers) {
+			v = nearestPointer(rule.JSONPointers[j], matchedPointers(rule, objects))
 		}
-		ptr := rule.JSONPointers[j]
-		cands := matchedPointers(rule, objects)
-		v := nearestPointer(ptr, cands)
 		if v == "" {
-			if deadWhole(rule, p, objects, opts) && p.Rule == last {
-				e = edit(base, finding.OpDelete, "")
-				break
-			}
-			return
+			d.remove = deadWhole(rule, p, objects, opts)
+			return d, d.remove
 		}
-		fixed := rule
-		fixed.JSONPointers = slices.Clone(rule.JSONPointers)
-		fixed.JSONPointers[j] = v
-		if !cleanRule(fixed, objects, opts) {
-			return
-		}
-		e = edit(base+"."+p.Field, finding.OpSet, yamlScalar(v))
+		d.fixed.JSONPointers = slices.Clone(rule.JSONPointers)
+		d.fixed.JSONPointers[j] = v
+		d.field, d.value = p.Field, v
 	default:
+		return d, false
+	}
+	return d, d.remove || cleanRule(d.fixed, objects, opts)
+}
+
+// applyDeadEdit gives f's fix the edit of d. A deletion is a replace-text
+// edit of the entry's lines (ignore_rule_dead_text.go), which no other
+// edit's index depends on. A corrected field is a path edit
+// (spec.ignoreDifferences[i].kind), which the fix package knows to
+// conflict with other structural edits of the list, unless an entry
+// before it is deleted or split by another finding (shifted): then the
+// index could name another entry, and the field's line is replaced as
+// text instead.
+func applyDeadEdit(in *Input, app *target.Application, f *finding.Finding, d deadEdit, shifted bool) {
+	if len(f.Fixes) == 0 {
 		return
 	}
-	if e.Op == finding.OpDelete {
+	want := slices.Clone(app.App.Spec.IgnoreDifferences)
+	var e finding.Edit
+	switch {
+	case d.remove:
+		it, ok := locateRule(in, app, d.rule)
+		if !ok {
+			return
+		}
+		e = it.deleteEdit()
+		want = slices.Delete(want, d.rule, d.rule+1)
+		if !it.validEdit(e, want) {
+			return
+		}
 		f.Fixes[0].Title = "Remove the entry"
-	} else {
+	case shifted:
+		it, ok := locateRule(in, app, d.rule)
+		if !ok {
+			return
+		}
+		if e, ok = it.scalarEdit(d.field, d.value); !ok {
+			return
+		}
+		want[d.rule] = d.fixed
+		if !it.validEdit(e, want) {
+			return
+		}
+		f.Fixes[0].Title = "Correct the entry"
+	default:
+		e = finding.Edit{File: app.Declared.File, Document: app.DocIndex, Path: fmt.Sprintf("spec.ignoreDifferences[%d].%s", d.rule, d.field), Op: finding.OpSet, Value: yamlScalar(d.value)}
 		f.Fixes[0].Title = "Correct the entry"
 	}
 	f.Fixes[0].Edits = []finding.Edit{e}

@@ -86,7 +86,14 @@ func ignoreFixes(app *target.Application, rules []v1alpha1.ResourceIgnoreDiffere
 
 // kubectlRules is the kubectl merge patch setting the full list.
 func kubectlRules(app *target.Application, rules []v1alpha1.ResourceIgnoreDifferences) string {
-	all := append(append([]v1alpha1.ResourceIgnoreDifferences(nil), app.App.Spec.IgnoreDifferences...), rules...)
+	return kubectlList(app, append(append([]v1alpha1.ResourceIgnoreDifferences(nil), app.App.Spec.IgnoreDifferences...), rules...))
+}
+
+// kubectlList is the kubectl merge patch setting ignoreDifferences to all.
+func kubectlList(app *target.Application, all []v1alpha1.ResourceIgnoreDifferences) string {
+	if all == nil {
+		all = []v1alpha1.ResourceIgnoreDifferences{}
+	}
 	body, _ := json.Marshal(map[string]any{"spec": map[string]any{"ignoreDifferences": all}})
 	ns := app.App.Namespace
 	if ns == "" {
@@ -99,6 +106,11 @@ func kubectlRules(app *target.Application, rules []v1alpha1.ResourceIgnoreDiffer
 // terraformRules writes the new entries as the HCL a kubernetes_manifest
 // attribute holds, formatted by hclwrite.
 func terraformRules(app *target.Application, rules []v1alpha1.ResourceIgnoreDifferences) string {
+	return "# in " + app.TerraformAddress + ", manifest.spec (append to an existing list)\n" + terraformHCL(rules)
+}
+
+// terraformHCL writes ignoreDifferences = [...] with hclwrite.
+func terraformHCL(rules []v1alpha1.ResourceIgnoreDifferences) string {
 	vals := make([]cty.Value, 0, len(rules))
 	for _, r := range rules {
 		attrs := map[string]cty.Value{"kind": cty.StringVal(r.Kind)}
@@ -121,5 +133,5 @@ func terraformRules(app *target.Application, rules []v1alpha1.ResourceIgnoreDiff
 	}
 	f := hclwrite.NewEmptyFile()
 	f.Body().SetAttributeValue("ignoreDifferences", cty.TupleVal(vals))
-	return "# in " + app.TerraformAddress + ", manifest.spec (append to an existing list)\n" + string(hclwrite.Format(f.Bytes()))
+	return string(hclwrite.Format(f.Bytes()))
 }
