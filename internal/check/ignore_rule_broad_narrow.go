@@ -344,23 +344,18 @@ func pathsMinus(a, b []string) []string {
 
 // setPointer replaces the existing value at RFC 6901 pointer p.
 func setPointer(doc map[string]any, p string, v any) bool {
-	toks := pointerTokens(p)
-	if len(toks) == 0 {
+	parent, last, ok := pointerParent(doc, p)
+	if !ok {
 		return false
 	}
-	parent, ok := valueAt(doc, "/"+strings.Join(escapeTokens(toks[:len(toks)-1]), "/"))
-	if len(toks) == 1 {
-		parent, ok = doc, true
-	}
-	last := toks[len(toks)-1]
 	switch c := parent.(type) {
 	case map[string]any:
-		if _, has := c[last]; ok && has {
+		if _, has := c[last]; has {
 			c[last] = v
 			return true
 		}
 	case []any:
-		if i, err := parseUint(last); ok && err == nil && i < len(c) {
+		if i, err := parseUint(last); err == nil && i < len(c) {
 			c[i] = v
 			return true
 		}
@@ -368,10 +363,17 @@ func setPointer(doc map[string]any, p string, v any) bool {
 	return false
 }
 
-func escapeTokens(toks []string) []string {
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = strings.NewReplacer("~", "~0", "/", "~1").Replace(t)
+// pointerParent returns the container that holds the value RFC 6901
+// pointer p names, and p's last (unescaped) token.
+func pointerParent(doc map[string]any, p string) (any, string, bool) {
+	toks := pointerTokens(p)
+	if len(toks) == 0 {
+		return nil, "", false
 	}
-	return out
+	esc := make([]string, len(toks)-1)
+	for i, t := range toks[:len(toks)-1] {
+		esc[i] = "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t)
+	}
+	parent, ok := valueAt(doc, strings.Join(esc, ""))
+	return parent, toks[len(toks)-1], ok
 }

@@ -207,24 +207,16 @@ func rewrite(obj map[string]any, d diffsem.Drift) bool {
 // removePointer deletes the map key RFC 6901 pointer p names; it reports
 // false when p does not name a key of a map.
 func removePointer(obj map[string]any, p string) bool {
-	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	cur := obj
-	for i, tok := range toks {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		if i == len(toks)-1 {
-			if _, ok := cur[tok]; !ok {
-				return false
-			}
-			delete(cur, tok)
-			return true
-		}
-		next, ok := cur[tok].(map[string]any)
-		if !ok {
-			return false
-		}
-		cur = next
+	m, last, ok := pointerParent(obj, p)
+	parent, isMap := m.(map[string]any)
+	if !ok || !isMap {
+		return false
 	}
-	return false
+	if _, has := parent[last]; !has {
+		return false
+	}
+	delete(parent, last)
+	return true
 }
 
 func asMap(v any) map[string]any {
