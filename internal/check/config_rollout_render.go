@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 
@@ -26,9 +27,10 @@ type sourceRenderer interface {
 // fifth of a chart's templates, and none of the other documents is
 // parsed). Such a render cannot see a failure of a template it skips, so
 // every key about to be reported that a left-out template may read (by
-// the chart's values index) is confirmed by a full render: a key whose
-// change breaks the chart, or that the full render does not bear out, is
-// not reported.
+// the chart's values index) is confirmed by a render that also runs the
+// templates reading it (all of them when the index cannot tell): a key
+// whose change breaks the chart, or that this render does not bear out,
+// is not reported.
 func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object) (render, mark renderFn, confirm func(p values.Path, src, w string) bool) {
 	t := rd.Target
 	full := func(v map[string]any) ([]*manifest.Object, error) { return in.Renderer.RenderValues(ctx, t, v) }
@@ -57,29 +59,33 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 			}
 		}
 	}
-	readByOthers := func(p values.Path) bool {
+	// readers are the left-out templates that may read p; all when the
+	// index cannot tell.
+	readers := func(p values.Path) (names []string, all bool) {
 		if ix == nil || ix.Incomplete() != "" {
-			return true
+			return nil, true
 		}
 		for _, name := range others {
 			reads := ix.Reads(name)
 			if reads == nil {
-				return true
+				return nil, true
 			}
 			for _, r := range reads {
 				if r.Path.HasPrefix(p) || p.HasPrefix(r.Path) {
-					return true
+					names = append(names, name)
+					break
 				}
 			}
 		}
-		return false
+		return names, false
 	}
 	base := indexObjs(rd.Objects)
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var mu sync.Mutex
 	renders := map[string][]*manifest.Object{}
 	confirm = func(p values.Path, src, w string) bool {
-		if !readByOthers(p) {
+		names, all := readers(p)
+		if !all && len(names) == 0 {
 			return true
 		}
 		mu.Lock()
@@ -88,7 +94,17 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 		if !seen {
 			v, _ := values.Lookup(eff, p)
 			pv, _ := perturb(v)
-			objs, _ = full(withValue(rd.Values, p, pv))
+			if all {
+				objs, _ = full(withValue(rd.Values, p, pv))
+			} else {
+				// The templates that read p run too: their failure is
+				// seen, and the others' output is the plain render's.
+				more := maps.Clone(sources)
+				for _, n := range names {
+					more[n] = true
+				}
+				objs, _ = sr.RenderSources(ctx, t, withValue(rd.Values, p, pv), more)
+			}
 			mu.Lock()
 			renders[p.String()] = objs
 			mu.Unlock()
