@@ -27,8 +27,11 @@ var configRollout = &Check{
 		"renders again. A key that changes the ConfigMap or Secret but not the pod template is reported, with the\n" +
 		"value file line that sets it. This catches a missing `checksum/config` annotation and a partial one (a\n" +
 		"checksum of `.Values.config` while the ConfigMap also merges `.Values.shared.config`). Numbers and booleans\n" +
-		"are perturbed only when their map also holds a string that reaches a config object; a chart whose values\n" +
-		"cannot carry markers (a strict values.schema.json) is skipped.\n\n" +
+		"are perturbed when their map also holds a string that reaches a config object, or when the config object's\n" +
+		"template names them (`{{ if .Values.debug }}`); a chart whose values cannot carry markers (a strict\n" +
+		"values.schema.json) is skipped. Renders that only look are cheap: they execute just the workload and config\n" +
+		"templates, a key whose marker reaches the pod template (hash functions seen through) needs no render of its\n" +
+		"own, and every key reported is confirmed by a render that also runs every template reading it.\n\n" +
 		"Reloader (stakater/Reloader) counts as coverage, with its own rules (pkg/common/common.go ShouldReload):\n" +
 		"`reloader.stakater.com/auto`, `configmap.`/`secret.reloader.stakater.com/auto`, the\n" +
 		"`configmap.`/`secret.reloader.stakater.com/reload` lists (anchored regular expressions), and\n" +
@@ -128,7 +131,7 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 		return out
 	}
 	render, mark, confirm := perturbRenderer(ctx, in, rd, ws, srcs)
-	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), rd.Chart != nil && usesRandom(in, rd.Chart), render, mark)
+	a := analyzeRollout(ctx, rd, ws, srcs, readsFor(in, rd), sourceReads(in, rd, srcs), rd.Chart != nil && usesRandom(in, rd.Chart), render, mark)
 	if a == nil {
 		return out
 	}
@@ -185,6 +188,22 @@ func readsFor(in *Input, rd *Rendered) func(w *crWorkload, p values.Path) bool {
 		}
 		return false
 	}
+}
+
+// sourceReads returns whether the template of a config object in srcs
+// names a key itself (not as part of a whole map), from the chart's values
+// index; false without a complete index.
+func sourceReads(in *Input, rd *Rendered, srcs map[string]*manifest.Object) func(p values.Path) bool {
+	ix := chartIndex(in, rd)
+	named := map[string]bool{}
+	if ix != nil && ix.Incomplete() == "" {
+		for _, o := range srcs {
+			for _, r := range ix.Reads(o.Source) {
+				named[r.Path.String()] = true
+			}
+		}
+	}
+	return func(p values.Path) bool { return named[p.String()] }
 }
 
 // originsOf returns where a key is set: the highest-precedence layer

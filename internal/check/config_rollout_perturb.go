@@ -62,9 +62,10 @@ func indexObjs(objs []*manifest.Object) map[string]*manifest.Object {
 // analyzeRollout perturbs the values of rd to learn which keys change the
 // config objects srcs and which change the pod templates of ws. read tells
 // whether a workload's template may read a key (the values index); keys it
-// cannot read are perturbed together in one render. random tells whether
+// cannot read are perturbed together in one render. srcReads tells
+// whether a config object's template names a key itself; random whether
 // the chart calls a random function.
-func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, random bool, render, mark renderFn) *crAnalysis {
+func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, srcReads func(p values.Path) bool, random bool, render, mark renderFn) *crAnalysis {
 	a := &crAnalysis{feeds: map[string][]values.Path{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var tagged []*manifest.Object
@@ -122,15 +123,23 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		}
 		return true
 	}
-	// Non-string leaves are perturbed one by one, and only when their map
-	// also holds a string that reaches a config object.
+	// Non-string leaves are perturbed one by one when their map also holds
+	// a string that reaches a config object, or when a config object's
+	// template names them (a condition: `if .Values.debug`).
 	var single, group []values.Path
 	for _, p := range values.Leaves(eff) {
 		v, _ := values.Lookup(eff, p)
-		if _, isStr := v.(string); isStr || len(p) < 2 {
+		if _, isStr := v.(string); isStr {
 			continue
 		}
 		if _, ok := perturb(v); !ok {
+			continue
+		}
+		if srcReads(p) {
+			single = append(single, p)
+			continue
+		}
+		if len(p) < 2 {
 			continue
 		}
 		parent := p[:len(p)-1]
