@@ -150,7 +150,7 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 			continue
 		}
 		var missed, rolled []values.Path
-		for _, k := range a.feeds[sref] {
+		for _, k := range consumedFeeds(a, p.w, p.s) {
 			switch {
 			case a.rolls[wref][k.String()]:
 				rolled = append(rolled, k)

@@ -52,7 +52,7 @@ func newFixer(in *Input) *fixer {
 func (fx *fixer) add(f *finding.Finding, rd *Rendered, p crPair, site *crSite, a *crAnalysis) {
 	var keys []values.Path
 	for _, s := range p.w.Sources {
-		keys = append(keys, a.feeds[s.Kind+"/"+p.w.Obj.Ref.Namespace+"/"+s.Name]...)
+		keys = append(keys, consumedFeeds(a, p.w, s)...)
 	}
 	hash := coverPaths(effectiveValues(rd.Chart, rd.Values), keys)
 	fx.reqs[f.Key()] = &fixReq{rd: rd, p: p, site: site, hash: hash, a: a}
@@ -291,7 +291,7 @@ func (fx *fixer) validateTemplate(ctx context.Context, tr crTemplateRenderer, r 
 	var jobs []map[string]any
 	tried := map[string]bool{}
 	for _, s := range r.p.w.Sources {
-		for _, k := range r.a.feeds[s.Kind+"/"+r.p.w.Obj.Ref.Namespace+"/"+s.Name] {
+		for _, k := range consumedFeeds(r.a, r.p.w, s) {
 			h := k.String()
 			for _, hp := range hash {
 				if k.HasPrefix(hp) {

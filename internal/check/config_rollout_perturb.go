@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"maps"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -23,6 +24,10 @@ type crAnalysis struct {
 	// feeds maps a config object (Ref.String) to the keys whose change
 	// changes its data, sorted.
 	feeds map[string][]values.Path
+	// feedKeys maps a config object and a key feeding it to the data keys
+	// (ConfigMap/Secret entries) the key's change changes; no entry when
+	// more than data changes (a spec), so every consumer counts.
+	feedKeys map[string]map[string]map[string]bool
 	// rolls maps a workload (Ref.String) to the keys (Path.String) whose
 	// change changes its pod template.
 	rolls map[string]map[string]bool
@@ -66,7 +71,7 @@ func indexObjs(objs []*manifest.Object) map[string]*manifest.Object {
 // whether a config object's template names a key itself; random whether
 // the chart calls a random function.
 func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, srcReads func(p values.Path) bool, random bool, render, mark renderFn) *crAnalysis {
-	a := &crAnalysis{feeds: map[string][]values.Path{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
+	a := &crAnalysis{feeds: map[string][]values.Path{}, feedKeys: map[string]map[string]map[string]bool{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var tagged []*manifest.Object
 	var tags []crTag
@@ -85,17 +90,27 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	}
 	tIdx := indexObjs(tagged)
 	strKeys := map[string]values.Path{}
-	markerFeeds := map[string]map[string]bool{} // source -> key
+	markerFeeds := map[string]map[string]bool{}           // source -> key
+	markerKeys := map[string]map[string]map[string]bool{} // source -> key -> data keys
 	for ref := range srcs {
 		o := tIdx[ref]
 		if o == nil {
 			continue
 		}
 		markerFeeds[ref] = map[string]bool{}
-		for _, i := range markersIn(sourceText(o), tags) {
-			if !tags[i].EmptyMap {
-				strKeys[tags[i].Path.String()] = tags[i].Path
-				markerFeeds[ref][tags[i].Path.String()] = true
+		markerKeys[ref] = map[string]map[string]bool{}
+		for dk, text := range sourceEntries(o) {
+			for _, i := range markersIn(text, tags) {
+				if tags[i].EmptyMap {
+					continue
+				}
+				k := tags[i].Path.String()
+				strKeys[k] = tags[i].Path
+				markerFeeds[ref][k] = true
+				if markerKeys[ref][k] == nil {
+					markerKeys[ref][k] = map[string]bool{}
+				}
+				markerKeys[ref][k][dk] = true
 			}
 		}
 	}
@@ -247,11 +262,15 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		}
 	}
 	feeds := map[string]map[string]values.Path{}
-	addFeed := func(src string, p values.Path) {
+	addFeed := func(src string, p values.Path, dataKeys map[string]bool) {
 		if feeds[src] == nil {
 			feeds[src] = map[string]values.Path{}
+			a.feedKeys[src] = map[string]map[string]bool{}
 		}
 		feeds[src][p.String()] = p
+		if dataKeys != nil {
+			a.feedKeys[src][p.String()] = dataKeys
+		}
 	}
 	if len(group) > 0 {
 		g := results[next]
@@ -267,7 +286,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 			for _, p := range group {
 				for src, ks := range markerFeeds {
 					if ks[p.String()] && changedSource(base, g, src) {
-						addFeed(src, p)
+						addFeed(src, p, markerKeys[src][p.String()])
 					}
 				}
 			}
@@ -289,7 +308,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	for _, p := range known {
 		for src, ks := range markerFeeds {
 			if ks[p.String()] {
-				addFeed(src, p)
+				addFeed(src, p, markerKeys[src][p.String()])
 			}
 		}
 		for _, w := range ws {
@@ -303,7 +322,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		}
 		for src := range srcs {
 			if changedSource(base, objs, src) {
-				addFeed(src, p)
+				addFeed(src, p, changedEntries(base[src], objs, src))
 			}
 		}
 		for _, w := range ws {
@@ -408,6 +427,59 @@ func landingsOf(o *manifest.Object, tags []crTag) []crLanding {
 					seen[key] = true
 					out = append(out, crLanding{Path: p, Meta: meta})
 				}
+			}
+		}
+	}
+	return out
+}
+
+// changedEntries returns the data keys whose content differs between the
+// config object b and the object ref in objs, or nil when anything besides
+// the data entries differs.
+func changedEntries(b *manifest.Object, objs []*manifest.Object, ref string) map[string]bool {
+	var o *manifest.Object
+	for _, x := range objs {
+		if x.Ref.String() == ref {
+			o = x
+		}
+	}
+	if b == nil || o == nil || !reflect.DeepEqual(b.Content["spec"], o.Content["spec"]) {
+		return nil
+	}
+	was, now := sourceEntries(b), sourceEntries(o)
+	out := map[string]bool{}
+	for k, v := range now {
+		if was[k] != v {
+			out[k] = true
+		}
+	}
+	for k := range was {
+		if _, ok := now[k]; !ok {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// consumedFeeds are the keys feeding source s of workload w whose change
+// reaches what w reads of it: all of them unless w reads only some data
+// keys (env valueFrom, volume items).
+func consumedFeeds(a *crAnalysis, w *crWorkload, s crSource) []values.Path {
+	ref := s.Kind + "/" + w.Obj.Ref.Namespace + "/" + s.Name
+	if s.Keys == nil {
+		return a.feeds[ref]
+	}
+	var out []values.Path
+	for _, p := range a.feeds[ref] {
+		dks, known := a.feedKeys[ref][p.String()]
+		if !known {
+			out = append(out, p)
+			continue
+		}
+		for dk := range dks {
+			if s.Keys[dk] {
+				out = append(out, p)
+				break
 			}
 		}
 	}

@@ -16,6 +16,9 @@ type crSource struct {
 	Name     string
 	Via      string // how the pod reads it, for evidence
 	Optional bool
+	// Keys are the data keys the pod reads when every reference names
+	// keys (env valueFrom, volume items); nil when it reads them all.
+	Keys map[string]bool
 }
 
 func (s crSource) String() string { return s.Kind + " `" + s.Name + "`" }
@@ -49,13 +52,25 @@ func workloadsOf(objs []*manifest.Object) []*crWorkload {
 			continue // e.g. a Rollout with workloadRef
 		}
 		w := &crWorkload{Obj: o}
-		seen := map[string]bool{}
+		seen := map[string]int{}
 		add := func(s crSource) {
-			if s.Name == "" || seen[s.Kind+"/"+s.Name] {
+			if s.Name == "" {
 				return
 			}
-			seen[s.Kind+"/"+s.Name] = true
-			w.Sources = append(w.Sources, s)
+			i, dup := seen[s.Kind+"/"+s.Name]
+			if !dup {
+				seen[s.Kind+"/"+s.Name] = len(w.Sources)
+				w.Sources = append(w.Sources, s)
+				return
+			}
+			// A second reference: the pod reads the union, or all.
+			if w.Sources[i].Keys == nil || s.Keys == nil {
+				w.Sources[i].Keys = nil
+				return
+			}
+			for k := range s.Keys {
+				w.Sources[i].Keys[k] = true
+			}
 		}
 		for _, list := range []string{"initContainers", "containers"} {
 			for _, c := range objList(spec[list]) {
@@ -71,20 +86,20 @@ func workloadsOf(objs []*manifest.Object) []*crWorkload {
 				for _, ev := range objList(c["env"]) {
 					vf, _ := ev["valueFrom"].(map[string]any)
 					via := fmt.Sprintf("env %s in %s", manifest.GetString(ev, "name"), where)
-					add(refSource("ConfigMap", vf["configMapKeyRef"], via))
-					add(refSource("Secret", vf["secretKeyRef"], via))
+					add(keyRefSource("ConfigMap", vf["configMapKeyRef"], via))
+					add(keyRefSource("Secret", vf["secretKeyRef"], via))
 				}
 			}
 		}
 		for _, v := range objList(spec["volumes"]) {
 			via := "volume " + manifest.GetString(v, "name")
-			add(refSource("ConfigMap", v["configMap"], via))
+			add(withItems(refSource("ConfigMap", v["configMap"], via), v["configMap"]))
 			if sec, ok := v["secret"].(map[string]any); ok {
-				add(crSource{Kind: "Secret", Name: manifest.GetString(sec, "secretName"), Via: via, Optional: sec["optional"] == true})
+				add(withItems(crSource{Kind: "Secret", Name: manifest.GetString(sec, "secretName"), Via: via, Optional: sec["optional"] == true}, sec))
 			}
 			for _, ps := range objList(manifest.Get(v, "projected", "sources")) {
-				add(refSource("ConfigMap", ps["configMap"], "projected "+via))
-				add(refSource("Secret", ps["secret"], "projected "+via))
+				add(withItems(refSource("ConfigMap", ps["configMap"], "projected "+via), ps["configMap"]))
+				add(withItems(refSource("Secret", ps["secret"], "projected "+via), ps["secret"]))
 			}
 			if csi, ok := v["csi"].(map[string]any); ok && manifest.GetString(csi, "driver") == "secrets-store.csi.k8s.io" {
 				add(crSource{Kind: "SecretProviderClass", Name: manifest.GetString(csi, "volumeAttributes", "secretProviderClass"), Via: "CSI " + via})
@@ -101,6 +116,34 @@ func refSource(kind string, v any, via string) crSource {
 		return crSource{}
 	}
 	return crSource{Kind: kind, Name: manifest.GetString(m, "name"), Via: via, Optional: m["optional"] == true}
+}
+
+// keyRefSource is refSource for a configMapKeyRef/secretKeyRef: the pod
+// reads the one key it names.
+func keyRefSource(kind string, v any, via string) crSource {
+	s := refSource(kind, v, via)
+	if m, ok := v.(map[string]any); ok && s.Name != "" {
+		s.Keys = map[string]bool{manifest.GetString(m, "key"): true}
+	}
+	return s
+}
+
+// withItems narrows a volume source to the keys of its `items` list, when
+// it has one: the kubelet then projects only those keys.
+func withItems(s crSource, v any) crSource {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return s
+	}
+	items := objList(m["items"])
+	if len(items) == 0 {
+		return s
+	}
+	s.Keys = map[string]bool{}
+	for _, it := range items {
+		s.Keys[manifest.GetString(it, "key")] = true
+	}
+	return s
 }
 
 func objList(v any) []map[string]any {

@@ -156,10 +156,11 @@ func markersIn(text string, tags []crTag) []int {
 	return out
 }
 
-// sourceText is the text of a config object's data as a container sees
-// it: Secret and binaryData values are base64-decoded.
-func sourceText(o *manifest.Object) string {
-	var b strings.Builder
+// sourceEntries maps each data key of a config object to its content as
+// a container sees it (Secret data and binaryData base64-decoded); a key
+// in several data fields keeps each.
+func sourceEntries(o *manifest.Object) map[string]string {
+	out := map[string]string{}
 	for _, field := range []string{"data", "binaryData", "stringData"} {
 		m, _ := o.Content[field].(map[string]any)
 		encoded := field == "binaryData" || (field == "data" && o.Ref.Kind == "Secret")
@@ -170,10 +171,10 @@ func sourceText(o *manifest.Object) string {
 					s = string(d)
 				}
 			}
-			b.WriteString(k + "\n" + s + "\n")
+			out[k] += k + "\n" + s + "\n"
 		}
 	}
-	return b.String()
+	return out
 }
 
 // sourceCanon is what a container sees of a config object, comparable
