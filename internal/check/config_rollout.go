@@ -238,8 +238,8 @@ func keyFinding(rd *Rendered, p crPair, site *crSite, missed, rolled []values.Pa
 	f := finding.Finding{
 		App: rd.Target.App.Name(), Env: rd.Target.Env, Object: p.w.Obj.Ref, Location: siteLoc(site, p.w.Obj),
 		Message: fmt.Sprintf("changing %s changes %s but not %s's pod template", keyText(missed[0], first), p.s, wlText(p.w.Obj)),
-		Impact: "ArgoCD applies the new " + p.s.Kind + " and reports Synced, but running pods keep the old config " +
-			"until something else restarts them; the next unrelated rollout then ships config nobody watched go out",
+		Impact: "ArgoCD applies the new " + p.s.Kind + " and reports Synced, but " + staleText(p.s) +
+			"; the next unrelated rollout then ships config nobody watched go out",
 	}
 	for i, k := range missed {
 		if i == 8 {
@@ -270,4 +270,17 @@ func overBroadFinding(rd *Rendered, w *crWorkload, site *crSite) finding.Finding
 		Evidence: []finding.Evidence{{Label: "probe", Value: "adding a values key no template names changes only the pod template annotations"}},
 		Impact:   "every values change, even one unrelated to this workload, restarts its pods",
 	}
+}
+
+// staleText says what running pods see of a changed source: environment
+// variables are fixed when a container starts, while the kubelet rewrites
+// mounted ConfigMap and Secret files in place (except subPath mounts) but
+// restarts nothing (kubernetes docs, "Mounted ConfigMaps are updated
+// automatically").
+func staleText(s crSource) string {
+	if strings.HasPrefix(s.Via, "env") {
+		return "running pods keep the old values in their environment until something else restarts them"
+	}
+	return "the kubelet only rewrites the mounted files (subPath mounts not even that) and restarts nothing, " +
+		"so a process that reads its config at start keeps the old config until something else restarts the pods"
 }

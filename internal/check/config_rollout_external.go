@@ -18,7 +18,7 @@ func externalFinding(in *Input, rd *Rendered, p crPair, site *crSite, fx *fixer)
 		Message: fmt.Sprintf("%s is not rendered by this application (%s), so no checksum can roll %s when it changes",
 			p.s, who.text, wlText(p.w.Obj)),
 		Evidence: []finding.Evidence{{Label: "created by", Value: who.text, At: who.at}, {Label: "read by", Value: p.s.Via}},
-		Impact:   "when the " + p.s.Kind + " is rewritten the running pods keep the old content until they restart for another reason",
+		Impact:   "when the " + p.s.Kind + " is rewritten, " + staleText(p.s),
 	}
 	fx.addReloader(&f, rd, p)
 	return f
@@ -52,6 +52,9 @@ func creatorOf(in *Input, self *Rendered, ns string, s crSource) crCreator {
 				if name == s.Name {
 					return crCreator{text: fmt.Sprintf("created by ExternalSecret `%s` %s", o.Ref.Name, where), at: o.Location()}
 				}
+			case s.Kind == "Secret" && o.Ref.Group == "cert-manager.io" && o.Ref.Kind == "Certificate" &&
+				manifest.GetString(o.Content, "spec", "secretName") == s.Name:
+				return crCreator{text: fmt.Sprintf("created by cert-manager Certificate `%s` %s", o.Ref.Name, where), at: o.Location()}
 			case s.Kind == "Secret" && o.Ref.Group == "bitnami.com" && o.Ref.Kind == "SealedSecret" && o.Ref.Name == s.Name:
 				return crCreator{text: fmt.Sprintf("created by SealedSecret `%s` %s", o.Ref.Name, where), at: o.Location()}
 			case rd != self && o.Ref.Kind == s.Kind && o.Ref.Group == "" && o.Ref.Name == s.Name:
@@ -72,7 +75,7 @@ func plainFinding(rd *Rendered, p crPair, site *crSite, fx *fixer) finding.Findi
 		App: rd.Target.App.Name(), Env: rd.Target.Env, Object: p.w.Obj.Ref, Location: siteLoc(site, p.w.Obj),
 		Message:  fmt.Sprintf("changing %s does not change %s's pod template", p.s, wlText(p.w.Obj)),
 		Evidence: []finding.Evidence{{Label: "config", Value: p.s.String() + " is written in Git separately from the pod template", At: p.obj.Location()}, {Label: "read by", Value: p.s.Via}},
-		Impact:   "ArgoCD applies the edited " + p.s.Kind + " and reports Synced, but running pods keep the old config until something else restarts them",
+		Impact:   "ArgoCD applies the edited " + p.s.Kind + " and reports Synced, but " + staleText(p.s),
 	}
 	if rd.Target.Kind != "directory" || p.w.Obj.File == "" {
 		return f
