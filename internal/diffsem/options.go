@@ -51,8 +51,15 @@ type Options struct {
 	ServerSideApply bool
 	// RespectIgnoreDifferences is the RespectIgnoreDifferences=true sync
 	// option. It changes what a sync writes, not what the diff reports, so
-	// Compare ignores it; callers use it to judge whether an ignore rule also
-	// stops ArgoCD from overwriting the field.
+	// Compare ignores it (TestRespectIgnoreDifferencesLeavesDiffAlone);
+	// callers use it to judge whether an ignore rule also stops ArgoCD from
+	// overwriting the field. In argo-cd v3.5.7 only controller/sync.go reads
+	// it: normalizeTargetResources normalizes live and desired with the same
+	// ignore rules, turns the difference between normalized and real live
+	// (status removed from both) into a patch (strategic merge for built-in
+	// kinds, JSON merge otherwise) and applies it to the normalized desired,
+	// so the object applied keeps the live value at every ignored path. With
+	// no live object the desired object is applied unchanged.
 	RespectIgnoreDifferences bool
 	// JQTimeout bounds each jq path expression (argocd-cmd-params-cm
 	// ignore.normalizer.jq.timeout); zero means ArgoCD's default of one
