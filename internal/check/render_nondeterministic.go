@@ -5,16 +5,15 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
 	"helm.sh/helm/v3/pkg/chart"
 
 	"github.com/syncdoctor/syncdoctor/internal/diffsem"
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
 )
 
 var renderNondeterministic = &Check{
@@ -36,30 +35,40 @@ and each sync (automatically, with automated sync) rotates the password or
 certificate under running workloads.
 
 **How syncdoctor knows.** It renders every Helm target a second time with
-the same values (the perturbation renderer, in process) and lists the fields
-that differ. Values of Secrets are never shown. A chart from a Helm repository that
-cannot be pulled (` + "`--offline`" + `) is judged from diffsem's catalog of
-well-known charts instead (aws-load-balancer-controller's webhook ` + "`genCA`" + `,
-metrics-server's ` + "`tls.type: helm`" + `), with the values the Application sets.
+the same values (the analysis render, in process), with sprig's clock
+functions (` + "`now`" + `, ` + "`ago`" + `, ` + "`date`" + ` and ` + "`htmlDate`" + ` of a non-time,
+` + "`durationRound`" + ` of a time) seeing a clock 400 days 7 h 13 min 17 s ahead,
+so a date that changes once a day is caught too, and lists the fields that
+differ. Each field is attributed to the random or time function called on
+the template line that sets its key, or to the only such function the
+template (and the named templates it includes) calls; otherwise the
+candidates are listed. Values of Secrets are never shown. A chart from a
+Helm repository that cannot be pulled (` + "`--offline`" + `) is judged from
+diffsem's catalog of well-known charts instead (aws-load-balancer-controller's
+webhook ` + "`genCA`" + `, metrics-server's ` + "`tls.type: helm`" + `), with the values the
+Application sets.
 
 **Fix.** Pass the value in (an ` + "`existingSecret`" + ` or a value from a secret
-manager), let cert-manager issue certificates, or ignore the fields and
-keep them on sync: an ` + "`ignoreDifferences`" + ` entry (validated by replaying the two
-renders through ArgoCD's diff) plus the ` + "`RespectIgnoreDifferences=true`" + ` sync
-option.`,
+manager), let cert-manager issue certificates, or ignore the fields and keep
+them on sync: an ` + "`ignoreDifferences`" + ` entry (validated by replaying the two
+renders through ArgoCD's diff), which keeps the app Synced, plus the
+` + "`RespectIgnoreDifferences=true`" + ` sync option, added to the app's
+` + "`syncPolicy.syncOptions`" + `. Without the option a sync still applies the
+newly rendered value; with it ArgoCD copies the live value of every field an
+` + "`ignoreDifferences`" + ` entry matches into what it applies (argo-cd
+controller/sync.go, normalizeTargetResources; ` + "`status`" + ` excepted), so the
+generated value stays as first created. An object that does not exist yet is
+still created with the rendered value.`,
 	Run: runRenderNondeterministic,
 }
 
 func init() { register(renderNondeterministic) }
 
-// randomFuncs are the Sprig and Helm template functions whose result
-// changes between calls (sprig crypto.go, numeric.go, date.go, strings.go).
-var randomFuncs = regexp.MustCompile(`\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|randInt|uuidv4|genCA|genCAWithKey|genSelfSignedCert|genSelfSignedCertWithKey|genSignedCert|genSignedCertWithKey|genPrivateKey|htpasswd|bcrypt|now|shuffle)\b`)
-
 func runRenderNondeterministic(ctx context.Context, in *Input) []finding.Finding {
 	// Unrendered remote charts are judged from the catalog of well-known
 	// charts (remote_chart_catalog.go); no second render is needed.
 	out := remoteChartFindings(in, diffsem.RenderedEachTime)
+	respectRemote(in, out)
 	if in.Renderer == nil {
 		return out
 	}
@@ -70,13 +79,42 @@ func runRenderNondeterministic(ctx context.Context, in *Input) []finding.Finding
 		if r.Chart == nil || r.Err != nil || len(r.Objects) == 0 || !usesRandom(in, r.Chart) {
 			continue
 		}
-		again, err := in.Renderer.RenderValues(ctx, r.Target, r.Values)
+		again, shifted, err := renderAgain(ctx, in, r)
 		if err != nil {
 			continue
 		}
-		out = append(out, nondeterministicFindings(in, r, again)...)
+		out = append(out, nondeterministicFindings(ctx, in, r, again, shifted)...)
 	}
 	return out
+}
+
+// funcsRenderer is the analysis render of internal/render
+// (Renderer.RenderSourcesFuncs): only the named templates, with some
+// template functions replaced.
+type funcsRenderer interface {
+	RenderSourcesFuncs(ctx context.Context, t *target.Target, vals map[string]any, sources map[string]bool, funcs map[string]any) ([]*manifest.Object, error)
+}
+
+// renderAgain renders r's templates a second time with the same values
+// and sprig's clock functions seeing a clock clockShift ahead, so that
+// uses of the clock at any granularity differ, not only those that show
+// sub-second time; the random functions draw new values by themselves.
+// A Renderer without the analysis render renders plainly (the real
+// clock: only fast-changing uses of it differ); shifted says which.
+func renderAgain(ctx context.Context, in *Input, r *Rendered) (objs []*manifest.Object, shifted bool, err error) {
+	fr, ok := in.Renderer.(funcsRenderer)
+	if !ok {
+		objs, err = in.Renderer.RenderValues(ctx, r.Target, r.Values)
+		return objs, false, err
+	}
+	sources := map[string]bool{}
+	for _, o := range r.Objects {
+		if o.Source != "" {
+			sources[o.Source] = true
+		}
+	}
+	objs, err = fr.RenderSourcesFuncs(ctx, r.Target, r.Values, sources, shiftedClockFuncs(clockShift))
+	return objs, true, err
 }
 
 // usesRandom is chartUsesRandom once per loaded chart: every
@@ -97,50 +135,6 @@ func chartUsesRandom(c *chart.Chart) bool {
 		}
 	}
 	return false
-}
-
-func nondeterministicFindings(in *Input, r *Rendered, again []*manifest.Object) []finding.Finding {
-	app := r.Target.App
-	opts := appDiffOptions(in, app)
-	second := map[string]*manifest.Object{}
-	for _, o := range again {
-		second[o.Ref.String()] = o
-	}
-	var out []finding.Finding
-	for _, a := range r.Objects {
-		b, ok := second[a.Ref.String()]
-		if !ok || a.IsHook() {
-			continue
-		}
-		paths := changedPaths("", a.Content, b.Content)
-		if len(paths) == 0 {
-			continue
-		}
-		// Already hidden by the app's rules: not a loop.
-		if res := diffsem.Compare(b.Content, a.Content, app.App.Spec.IgnoreDifferences, opts); res.Err == nil && !res.Modified {
-			continue
-		}
-		loc, fn := randomCallSite(r.Chart, r.Target.Dir, a)
-		if loc.File == "" {
-			loc = finding.Location{File: a.File}
-		}
-		ev := []finding.Evidence{{Label: "why", Value: "two renders of the same chart and values differ in " + strings.Join(paths, ", ") + " (values not shown)"}}
-		if fn != "" {
-			ev = append(ev, finding.Evidence{Label: "random function", Value: fn, At: loc})
-		}
-		ev = append(ev, finding.Evidence{Label: "application", Value: "Application " + app.Name() + " renders this chart on every new commit, hard refresh or cache expiry", At: app.Declared})
-		f := finding.Finding{
-			App: app.Name(), Env: r.Target.Env, Object: a.Ref, Location: loc,
-			Message:  fmt.Sprintf("%s %s renders differently every time (%s), so ArgoCD sees it OutOfSync after each new render", a.Ref.Kind, a.Ref.Name, strings.Join(paths, ", ")),
-			Evidence: ev,
-			Impact:   "each sync rotates the generated value (password, certificate, token) under running workloads; with automated sync it happens on every commit to the repository",
-		}
-		if rule, ok := diffsem.MinimalRule(b.Content, a.Content, app.App.Spec.IgnoreDifferences, opts); ok && ruleCount(rule) > 0 {
-			f.Fixes = ignoreFixes(app, []v1alpha1.ResourceIgnoreDifferences{rule}, "Ignore the regenerated fields (validated: the two renders compare in sync; add RespectIgnoreDifferences=true so syncs keep the live value)")
-		}
-		out = append(out, f)
-	}
-	return out
 }
 
 // changedPaths lists RFC 6901 pointers where a and b differ, descending
@@ -177,36 +171,18 @@ func changedPaths(at string, a, b any) []string {
 	return []string{at}
 }
 
-// randomCallSite finds the first line calling a random function in the
-// template that produced obj, else in any template of the chart (a
-// helper), with the function's name. chartDir is the chart's checkout path.
-func randomCallSite(c *chart.Chart, chartDir string, obj *manifest.Object) (finding.Location, string) {
-	type tpl struct {
-		path string
-		data []byte
-	}
-	var own, rest []tpl
-	var walk func(c *chart.Chart, prefix string)
-	walk = func(c *chart.Chart, prefix string) {
-		for _, t := range c.Templates {
-			x := tpl{prefix + t.Name, t.Data}
-			if x.path == obj.File {
-				own = append(own, x)
-			} else {
-				rest = append(rest, x)
+// respectOnSync for the catalog's findings (remote_chart_catalog.go):
+// their ignore fixes get the sync option too, and the title that says so.
+func respectRemote(in *Input, fs []finding.Finding) {
+	for i := range fs {
+		f := &fs[i]
+		for _, r := range in.Targets {
+			app := r.Target.App
+			if app.Name() != f.App || app.Declared.File != f.Location.File {
+				continue
 			}
-		}
-		for _, d := range c.Dependencies() {
-			walk(d, prefix+"charts/"+d.Name()+"/")
-		}
-	}
-	walk(c, strings.TrimSuffix(chartDir, "/")+"/")
-	for _, t := range append(own, rest...) {
-		for n, line := range strings.Split(string(t.data), "\n") {
-			if m := randomFuncs.FindString(line); m != "" {
-				return finding.Location{File: t.path, Line: n + 1}, m
-			}
+			f.Fixes = respectOnSync(app, f.Fixes)
+			break
 		}
 	}
-	return finding.Location{}, ""
 }
