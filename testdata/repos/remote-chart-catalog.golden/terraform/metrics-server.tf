@@ -37,6 +37,9 @@ resource "kubernetes_manifest" "metrics_server" {
           jsonPointers = ["/spec/caBundle"]
         },
       ]
+      syncPolicy = {
+        syncOptions = ["RespectIgnoreDifferences=true"]
+      }
     }
   }
 }
