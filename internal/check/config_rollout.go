@@ -44,7 +44,9 @@ var configRollout = &Check{
 		"severity, naming who creates them when the repository shows it, and Reloader is the fix. Plain manifest\n" +
 		"directories cannot checksum at all; kustomize `configMapGenerator`/`secretGenerator` objects carry a content\n" +
 		"hash in their name and are covered. A checksum that changes when a key no template names is added (it\n" +
-		"hashes all of `.Values`) restarts the pods on every unrelated values edit and is reported at info.\n\n" +
+		"hashes all of `.Values`) restarts the pods on every unrelated values edit and is reported at info; so is a\n" +
+		"checksum over a whole rendered manifest that carries the chart's `helm.sh/chart` version label (the marker\n" +
+		"render's hash functions report it), which restarts the pods on every chart release.\n\n" +
 		"Fixes: a `checksum/config` pod template annotation hashing every key the perturbation found (through a\n" +
 		"helper in the library chart when the workload comes from one), or Reloader's annotation through the chart's\n" +
 		"`podAnnotations`-style value. Each fix is re-checked by rendering with it applied.",
@@ -142,6 +144,8 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	for _, w := range ws {
 		if a.overBroad[w.Obj.Ref.String()] {
 			out = append(out, overBroadFinding(rd, w, sites[w]))
+		} else if a.bumps[w.Obj.Ref.String()] {
+			out = append(out, chartBumpFinding(rd, w, sites[w]))
 		}
 	}
 	for _, p := range internal {
@@ -269,6 +273,30 @@ func overBroadFinding(rd *Rendered, w *crWorkload, site *crSite) finding.Finding
 		Message:  fmt.Sprintf("%s's pod template annotations change with any values edit, not only its config", wlText(w.Obj)),
 		Evidence: []finding.Evidence{{Label: "probe", Value: "adding a values key no template names changes only the pod template annotations"}},
 		Impact:   "every values change, even one unrelated to this workload, restarts its pods",
+		Fixes: []finding.Fix{{
+			Title: "Hash only the values the workload's config objects are made of", Kind: finding.FixTemplate,
+			Patch: "replace the checksum's input with the config values, e.g.\n" +
+				"  checksum/config: {{ toYaml .Values.config | sha256sum }}\n",
+		}},
+	}
+}
+
+// chartBumpFinding reports a checksum over a rendered manifest that
+// carries the chart's version label: every chart release restarts the
+// pods, config change or not, and the label, not the config, decides.
+func chartBumpFinding(rd *Rendered, w *crWorkload, site *crSite) finding.Finding {
+	label := chartLabel(rd)
+	return finding.Finding{
+		Severity: finding.Info,
+		App:      rd.Target.App.Name(), Env: rd.Target.Env, Object: w.Obj.Ref, Location: siteLoc(site, w.Obj),
+		Message:  fmt.Sprintf("%s's pod template checksum hashes a whole rendered manifest, so every chart version bump restarts its pods", wlText(w.Obj)),
+		Evidence: []finding.Evidence{{Label: "hashed", Value: "the hash input carries the chart version label `helm.sh/chart: " + label + "`"}},
+		Impact:   "each chart release rolls the pods even when no config changed, and release notes cannot tell a config rollout from a version bump",
+		Fixes: []finding.Fix{{
+			Title: "Hash only the config object's data", Kind: finding.FixTemplate,
+			Patch: "replace the checksum's input with the data of the manifest, e.g.\n" +
+				"  checksum/config: {{ (include (print $.Template.BasePath \"/configmap.yaml\") . | fromYaml).data | toJson | sha256sum }}\n",
+		}},
 	}
 }
 

@@ -31,6 +31,9 @@ type crAnalysis struct {
 	// rolls maps a workload (Ref.String) to the keys (Path.String) whose
 	// change changes its pod template.
 	rolls map[string]map[string]bool
+	// bumps holds workloads whose pod template hashes a rendered manifest
+	// carrying the chart's version label.
+	bumps map[string]bool
 	// overBroad holds workloads whose pod template changes when a key no
 	// template names is added to the values.
 	overBroad map[string]bool
@@ -71,7 +74,7 @@ func indexObjs(objs []*manifest.Object) map[string]*manifest.Object {
 // whether a config object's template names a key itself; random whether
 // the chart calls a random function.
 func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs map[string]*manifest.Object, read func(w *crWorkload, p values.Path) bool, srcReads func(p values.Path) bool, random bool, render, mark renderFn) *crAnalysis {
-	a := &crAnalysis{feeds: map[string][]values.Path{}, feedKeys: map[string]map[string]map[string]bool{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
+	a := &crAnalysis{bumps: map[string]bool{}, feeds: map[string][]values.Path{}, feedKeys: map[string]map[string]map[string]bool{}, rolls: map[string]map[string]bool{}, overBroad: map[string]bool{}, unstable: map[string]bool{}, landings: map[string][]crLanding{}}
 	eff := effectiveValues(rd.Chart, rd.Values)
 	var tagged []*manifest.Object
 	var tags []crTag
@@ -117,6 +120,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	for _, w := range ws {
 		if o := tIdx[w.Obj.Ref.String()]; o != nil {
 			a.landings[w.Obj.Ref.String()] = landingsOf(o, tags)
+			a.bumps[w.Obj.Ref.String()] = strings.Contains(templateCanon(o), chartBumpToken)
 		}
 	}
 	// A string key whose marker shows in every workload's pod template

@@ -112,20 +112,42 @@ func perturbRenderer(ctx context.Context, in *Input, rd *Rendered, ws []*crWorkl
 		return objs != nil && changedSource(base, objs, src) && !changedTemplate(base, objs, w)
 	}
 	render = func(v map[string]any) ([]*manifest.Object, error) { return sr.RenderSources(ctx, t, v, sources) }
+	hashes := markerHashes(chartLabel(rd))
 	mark = func(v map[string]any) ([]*manifest.Object, error) {
-		return sr.RenderSourcesFuncs(ctx, t, v, sources, markerHashes)
+		return sr.RenderSourcesFuncs(ctx, t, v, sources, hashes)
 	}
 	return render, mark, confirm
 }
 
+// chartBumpToken is what the marker render's hash functions add to their
+// output when their input holds the chart's `helm.sh/chart` label value:
+// the checksum then covers a rendered manifest that changes with every
+// chart version.
+const chartBumpToken = "sdxchartbump"
+
+// chartLabel is the value of the standard `helm.sh/chart` label of rd's
+// chart (`helm create`'s helper: name-version, '+' replaced by '_'); ""
+// without a chart.
+func chartLabel(rd *Rendered) string {
+	if rd.Chart == nil || rd.Chart.Metadata == nil || rd.Chart.Metadata.Version == "" {
+		return ""
+	}
+	return rd.Chart.Name() + "-" + strings.ReplaceAll(rd.Chart.Metadata.Version, "+", "_")
+}
+
 // markerHashes replace the template hash functions in the marker render:
 // instead of a digest they return the markers in their input (never an
-// empty string, so the annotation stays a string). A marker that reaches
+// empty string, so the annotation stays a string), and chartBumpToken when
+// the input holds label, the chart's version label. A marker that reaches
 // a checksum annotation this way is a key whose change changes the
 // digest, and so the pod template.
-var markerHashes = func() map[string]any {
+func markerHashes(label string) map[string]any {
 	seeThrough := func(s string) string {
-		return strings.Join(append([]string{"sdxhash"}, markerRE.FindAllString(strings.ToLower(s), -1)...), "-")
+		parts := append([]string{"sdxhash"}, markerRE.FindAllString(strings.ToLower(s), -1)...)
+		if label != "" && strings.Contains(s, label) {
+			parts = append(parts, chartBumpToken)
+		}
+		return strings.Join(parts, "-")
 	}
 	out := map[string]any{}
 	// sprig's digests (crypto.go): the functions charts hash config with.
@@ -133,4 +155,4 @@ var markerHashes = func() map[string]any {
 		out[name] = seeThrough
 	}
 	return out
-}()
+}
