@@ -40,6 +40,10 @@ type Input struct {
 	// CRDs are CustomResourceDefinitions read from `--crds` directories,
 	// known in addition to the CRDs the Targets render (which win).
 	CRDs []*manifest.Object
+	// ArgoCDCM is the argocd-cm ConfigMap read from `--argocd-cm` or
+	// .syncdoctor.yaml argocdCM; it wins over one the Targets render.
+	// nil when neither names a file.
+	ArgoCDCM *manifest.Object
 
 	once sync.Map // memoised derived facts, see Memo
 }

@@ -20,18 +20,25 @@ import (
 // render-nondeterministic): how ArgoCD will compare one Application, the
 // CRDs the checkout renders, and where an object's finding belongs.
 
-// systemRules is argocd-cm as the checkout renders it.
+// systemRules is argocd-cm as the user names it or the checkout renders it.
 type systemRules struct {
 	rules diffsem.SystemRules
 	obj   *manifest.Object // the argocd-cm object, nil when the checkout has none
 	err   error            // argocd-cm does not parse (ArgoCD fails the same way)
 }
 
-// checkoutSystemRules finds a ConfigMap named argocd-cm among every
-// rendered object (an ArgoCD installation managed from the same repo) and
-// parses its diff customizations once per run.
+// checkoutSystemRules parses the diff customizations of argocd-cm once per
+// run: the one read from --argocd-cm or argocdCM when given (it describes
+// the ArgoCD that syncs these apps, so it wins), else a ConfigMap named
+// argocd-cm among every rendered object (an ArgoCD installation managed
+// from the same repo). A file no Application renders is not searched for:
+// a stray copy would silently change every verdict.
 func checkoutSystemRules(in *Input) systemRules {
 	return in.Memo("diff:argocd-cm", func() any {
+		if o := in.ArgoCDCM; o != nil {
+			sr, err := diffsem.ParseArgoCDConfigMap(o.Content)
+			return systemRules{rules: sr, obj: o, err: err}
+		}
 		for _, r := range in.Targets {
 			for _, o := range r.Objects {
 				if o.Ref.Group == "" && o.Ref.Kind == "ConfigMap" && o.Ref.Name == "argocd-cm" {

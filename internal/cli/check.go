@@ -30,6 +30,7 @@ type checkOptions struct {
 	shard       string
 	baseRev     string
 	crds        []string
+	argocdCM    string
 	isolate     bool
 
 	root string
@@ -72,6 +73,7 @@ func (o *checkOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.writeBase, "write-baseline", "", "write the fingerprints of the current findings to this file, to adopt syncdoctor on a repo with existing debt")
 	fs.BoolVar(&o.isolate, "isolate", false, "render each Application in a child process that is killed at --render-timeout and limited in memory, for untrusted charts (charts that time out are isolated anyway)")
 	fs.StringArrayVar(&o.crds, "crds", nil, "directory of CustomResourceDefinition YAML files (checkout-relative or absolute, repeatable) whose schema defaults crd-default-drift also knows, for CRDs installed outside the checked apps")
+	fs.StringVar(&o.argocdCM, "argocd-cm", "", "YAML file (checkout-relative or absolute; may hold other documents) with the argocd-cm ConfigMap whose resource.customizations.ignoreDifferences and compareoptions the diff checks apply; wins over an argocd-cm an Application renders; default .syncdoctor.yaml argocdCM. Other argocd-cm files in the checkout are not read")
 	fs.StringVar(&o.baseRev, "base", "", "git revision to compare with (e.g. origin/main): finds hooks that changed while nothing else did; read with go-git, the work tree is untouched")
 }
 
@@ -96,7 +98,7 @@ func (o *checkOptions) run(cmd *cobra.Command, s Streams) error {
 		Root: o.root, KubeVersion: o.kubeVersion, APIVersions: o.apiVersions, Offline: o.offline,
 		ArgoCDVersion: o.argocdVer, Checks: o.checks, Timeout: o.timeout, MaxOutputBytes: o.maxOutput, Logger: logger,
 		Tool: report.Tool{Name: "syncdoctor", Version: Version()}, GeneratedAt: time.Now().UTC(),
-		CacheDir: cacheDir(s), Base: o.baseRev, CRDDirs: o.crds, Isolate: o.isolate, WorkerCommand: workerCommand(s),
+		CacheDir: cacheDir(s), Base: o.baseRev, CRDDirs: o.crds, ArgoCDCM: o.argocdCM, Isolate: o.isolate, WorkerCommand: workerCommand(s),
 	}
 	if o.isolate && opts.WorkerCommand == nil {
 		return usageErrorf("--isolate: the path of this program is unknown, so no worker can be started")

@@ -38,6 +38,12 @@ type Config struct {
 	APIVersions []string `yaml:"apiVersions"`
 	// ArgoCDVersion selects the diff semantics ("3.1", "2.14").
 	ArgoCDVersion string `yaml:"argocdVersion"`
+	// ArgoCDCM is a YAML file (checkout-relative or absolute) holding the
+	// argocd-cm ConfigMap whose system-level diff customizations the
+	// offline checks apply; `check --argocd-cm` replaces it. A file in the
+	// checkout that no Application renders is read only when named here:
+	// guessing would pick up examples, backups or another cluster's copy.
+	ArgoCDCM string `yaml:"argocdCM"`
 	// Checks holds per-check policy, keyed by check ID.
 	Checks map[string]CheckConfig `yaml:"checks"`
 	// IgnorePaths are globs of checkout paths never walked.

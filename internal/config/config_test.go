@@ -18,12 +18,13 @@ checks:
   hpa-scale-down:
     severity: error
     options: {scaleDownBudget: 10m}
+argocdCM: argocd/argocd-cm.yaml
 `
 	c, err := Parse(".syncdoctor.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Repos[0].Dir != "." || c.Environments[0].Name != "prod" {
+	if c.Repos[0].Dir != "." || c.Environments[0].Name != "prod" || c.ArgoCDCM != "argocd/argocd-cm.yaml" {
 		t.Errorf("decoded %+v", c)
 	}
 	cc := c.Check("hpa-scale-down")

@@ -71,9 +71,16 @@ func isManifestFile(p string) bool {
 	return false
 }
 
-// crdDocs parses the documents of one file (split at "---" lines as
-// apimachinery's YAMLReader does) and keeps the CRDs.
+// crdDocs parses the documents of one file and keeps the CRDs.
 func crdDocs(name, text string) ([]*manifest.Object, error) {
+	return yamlObjects(name, text, func(m map[string]any) bool {
+		return manifest.GetString(m, "kind") == "CustomResourceDefinition" && strings.HasPrefix(manifest.GetString(m, "apiVersion"), "apiextensions.k8s.io/")
+	})
+}
+
+// yamlObjects parses the documents of one file (split at "---" lines as
+// apimachinery's YAMLReader does) and keeps the objects keep accepts.
+func yamlObjects(name, text string, keep func(map[string]any) bool) ([]*manifest.Object, error) {
 	var out []*manifest.Object
 	doc, start, line := 0, 0, 0
 	var cur strings.Builder
@@ -92,10 +99,10 @@ func crdDocs(name, text string) ([]*manifest.Object, error) {
 		dec.UseNumber()
 		var m map[string]any
 		if err := dec.Decode(&m); err != nil || m == nil {
-			return nil // not an object: not a CRD
+			return nil // not an object
 		}
 		m, _ = numbers(m).(map[string]any)
-		if manifest.GetString(m, "kind") != "CustomResourceDefinition" || !strings.HasPrefix(manifest.GetString(m, "apiVersion"), "apiextensions.k8s.io/") {
+		if !keep(m) {
 			return nil
 		}
 		out = append(out, &manifest.Object{Content: m, Ref: manifest.RefOf(m, ""), File: name, Line: start, Doc: idx})

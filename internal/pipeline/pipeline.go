@@ -54,6 +54,12 @@ type Options struct {
 	// CRDDirs are directories of CustomResourceDefinition YAML (--crds),
 	// relative to Root unless absolute, given to checks as check.Input.CRDs.
 	CRDDirs []string
+	// ArgoCDCM is a YAML file holding the argocd-cm ConfigMap (--argocd-cm),
+	// relative to Root unless absolute; it replaces the configuration's
+	// argocdCM and is given to checks as check.Input.ArgoCDCM, which wins
+	// over an argocd-cm an Application renders. Live runs compare with the
+	// cluster's argocd-cm instead.
+	ArgoCDCM string
 	// Tool and GeneratedAt are copied into the Result (reporters never
 	// read the clock).
 	Tool        report.Tool
@@ -107,6 +113,15 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	apiVersions := append(append([]string(nil), cfg.APIVersions...), opts.APIVersions...)
 	repos := resolve.NewRepoMap(cfg, resolve.GitRemotes(firstNonEmpty(opts.remotesOf, root)))
 
+	// Read argocd-cm before any render: a wrong path fails at once.
+	cmFile, cmSource := cfg.ArgoCDCM, firstNonEmpty(cfg.File, config.FileName)+" argocdCM"
+	if opts.ArgoCDCM != "" {
+		cmFile, cmSource = opts.ArgoCDCM, "--argocd-cm"
+	}
+	argocdCM, err := loadArgoCDCM(root, cmFile, cmSource)
+	if err != nil {
+		return nil, err
+	}
 	var baseDir string
 	if opts.Base != "" { // read the revision first: a typo fails before any render
 		if baseDir, err = baseTree(ctx, root, opts.Base); err != nil {
@@ -120,7 +135,7 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	}
 	in := &check.Input{
 		Apps: st.apps, Targets: st.rendered, Problems: st.problems, Config: cfg,
-		Renderer: renderer, Files: newFileCache(root),
+		Renderer: renderer, Files: newFileCache(root), ArgoCDCM: argocdCM,
 	}
 	if in.CRDs, err = loadCRDDirs(root, opts.CRDDirs); err != nil {
 		return nil, err
