@@ -54,7 +54,7 @@ func appBroadEntries(ctx context.Context, in *Input, app *target.Application, rs
 		if len(r.JSONPointers)+len(r.JQPathExpressions) == 0 {
 			continue
 		}
-		if hidden := hiddenUserFields(ctx, rs, r, opts); len(hidden) > 0 {
+		if hidden := hiddenUserFields(ctx, in, rs, r, opts); len(hidden) > 0 {
 			entries = append(entries, broadEntry{rule: i, f: broadHiddenFinding(app, i, r, hidden)})
 		}
 	}

@@ -44,12 +44,14 @@ type hiddenUserField struct {
 // rule hides and that nothing in the cluster writes. For each matched
 // object it builds a live copy in which every leaf differs (identity
 // fields kept) and asks diffsem.Explain which differences the rule alone
-// hides, then drops what the API server or a known controller writes.
-func hiddenUserFields(ctx context.Context, rs []*Rendered, rule v1alpha1.ResourceIgnoreDifferences, opts diffsem.Options) []hiddenUserField {
+// hides, then drops what the API server or a known controller writes and
+// what differs between two renders (render-nondeterministic's fields).
+func hiddenUserFields(ctx context.Context, in *Input, rs []*Rendered, rule v1alpha1.ResourceIgnoreDifferences, opts diffsem.Options) []hiddenUserField {
 	var out []hiddenUserField
 	images := 0
 	rules := []v1alpha1.ResourceIgnoreDifferences{rule}
 	for _, r := range rs {
+		unstable := unstableFields(ctx, in, r)
 		for _, o := range r.Objects {
 			if ctx.Err() != nil {
 				return nil
@@ -67,7 +69,7 @@ func hiddenUserFields(ctx context.Context, rs []*Rendered, rule v1alpha1.Resourc
 			for _, e := range ex {
 				// A changed merge key (a container's name) shows as an added
 				// item too; only paths that exist in git are the user's.
-				if e.Rule == 0 && e.HiddenBy == "ignoreDifferences[0]" && inObject(o.Content, e.Path) && !writtenInCluster(k, e.Path, server) {
+				if e.Rule == 0 && e.HiddenBy == "ignoreDifferences[0]" && inObject(o.Content, e.Path) && !writtenInCluster(k, e.Path, server) && !unstable(o, e.Path) {
 					out = append(out, hiddenUserField{obj: o, path: e.Path})
 					if imagePath.MatchString(e.Path) {
 						images++

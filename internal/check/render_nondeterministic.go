@@ -79,7 +79,7 @@ func runRenderNondeterministic(ctx context.Context, in *Input) []finding.Finding
 		if r.Chart == nil || r.Err != nil || len(r.Objects) == 0 || !usesRandom(in, r.Chart) {
 			continue
 		}
-		again, shifted, err := renderAgain(ctx, in, r)
+		again, shifted, err := renderedAgain(ctx, in, r)
 		if err != nil {
 			continue
 		}
@@ -115,6 +115,48 @@ func renderAgain(ctx context.Context, in *Input, r *Rendered) (objs []*manifest.
 	}
 	objs, err = fr.RenderSourcesFuncs(ctx, r.Target, r.Values, sources, shiftedClockFuncs(clockShift))
 	return objs, true, err
+}
+
+// renderedAgain is renderAgain once per Target and run: ignore-rule-broad
+// asks for the same second render (unstableFields).
+func renderedAgain(ctx context.Context, in *Input, r *Rendered) ([]*manifest.Object, bool, error) {
+	type again struct {
+		objs    []*manifest.Object
+		shifted bool
+		err     error
+	}
+	a := in.Memo("render-again:"+r.Target.ID(), func() any {
+		objs, shifted, err := renderAgain(ctx, in, r)
+		return again{objs, shifted, err}
+	}).(again)
+	return a.objs, a.shifted, a.err
+}
+
+// unstableFields returns whether a field (JSON pointer) of an object of r
+// differs between two renders (random or clock functions): not a value
+// fixed in git, so a rule hiding it is what the field needs.
+func unstableFields(ctx context.Context, in *Input, r *Rendered) func(o *manifest.Object, path string) bool {
+	none := func(*manifest.Object, string) bool { return false }
+	if in.Renderer == nil || r.Chart == nil || r.Err != nil || !usesRandom(in, r.Chart) {
+		return none
+	}
+	again, _, err := renderedAgain(ctx, in, r)
+	if err != nil {
+		return none
+	}
+	second := indexObjs(again)
+	return func(o *manifest.Object, path string) bool {
+		b := second[o.Ref.String()]
+		if b == nil {
+			return false
+		}
+		for _, p := range changedPaths("", o.Content, b.Content) {
+			if p == path || strings.HasPrefix(path, p+"/") || strings.HasPrefix(p, path+"/") {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // usesRandom is chartUsesRandom once per loaded chart: every
