@@ -40,10 +40,14 @@ the real defaulting code of k8s.io/apiextensions-apiserver to the rendered
 object and compares the
 result with ArgoCD's own diff code (internal/diffsem) under the app's
 ArgoCD version, sync and compare options, ` + "`ignoreDifferences`" + ` and the
-checkout's argocd-cm. Without the CRD a small catalog of operators
+argocd-cm (the file ` + "`--argocd-cm`" + ` or ` + "`argocdCM`" + ` in .syncdoctor.yaml names, which
+wins, else one an Application renders). Without the CRD a small catalog of operators
 (External Secrets ` + "`ExternalSecret`" + `; cert-manager's ` + "`Certificate`" + ` has no
 defaults) stands in; each entry is tested against the operator's real CRD.
-Only fields ArgoCD would report are listed.
+Only fields ArgoCD would report are listed. The same prediction is replayed
+under the other ArgoCD major (2.14 or 3.x) and the other diff modes, and
+the evidence says under which the defaults would still drift and under
+which the app would be in sync.
 
 **Fix.** Add the narrowest ` + "`ignoreDifferences`" + ` entry (a ` + "`jqPathExpressions`" + `
 entry with ` + "`[]`" + ` for list items, since indexes shift), replayed through the diff
@@ -123,7 +127,7 @@ func crdDefaultFinding(in *Input, r *Rendered, obj *manifest.Object, crds map[st
 	}
 	ev := []finding.Evidence{{
 		Label: "why",
-		Value: fmt.Sprintf("the API server defaults %d field(s) the checkout leaves out, and the app's diff mode compares them (client-side diff would not)", len(paths)),
+		Value: fmt.Sprintf("the API server defaults %d field(s) the checkout leaves out, and the app's diff mode compares them", len(paths)),
 	}}
 	for i, p := range paths {
 		if i == maxPathEvidence {
@@ -138,6 +142,14 @@ func crdDefaultFinding(in *Input, r *Rendered, obj *manifest.Object, crds map[st
 		ev = append(ev, e)
 	}
 	ev = append(ev, finding.Evidence{Label: "compared as", Value: modeLabel(opts, obj.Content)})
+	ev = append(ev, variantEvidence(obj.Content, pd.live, rules, opts, func(res diffsem.Result) bool {
+		for _, p := range res.Paths {
+			if underAny(p, pd.added) {
+				return true
+			}
+		}
+		return false
+	})...)
 	ev = append(ev, finding.Evidence{Label: "application", Value: "Application " + app.Name() + " has no ignoreDifferences entry for these fields", At: app.FieldLocation("spec.ignoreDifferences")})
 	f := finding.Finding{
 		App: app.Name(), Env: r.Target.Env, Object: obj.Ref, Location: objectLocation(in, obj),

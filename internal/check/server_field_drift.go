@@ -42,8 +42,13 @@ Set the version with ` + "`--argocd-version`" + ` or ` + "`argocdVersion`" + ` i
 **How syncdoctor knows.** internal/diffsem's catalog of server-written
 fields (PredictServerFields) proposes the fields; each is replayed through
 ArgoCD's own diff code against a predicted live object with the app's
-` + "`ignoreDifferences`" + ` and the checkout's argocd-cm, and reported only when the
-diff comes out OutOfSync.
+` + "`ignoreDifferences`" + ` and argocd-cm (the file ` + "`--argocd-cm`" + ` or ` + "`argocdCM`" + ` in
+.syncdoctor.yaml names, which wins, else one an Application renders; other
+argocd-cm files in the checkout are not read), and reported only when the
+diff comes out OutOfSync. The evidence then names the ArgoCD versions and
+diff modes under which the same live object would compare in sync and
+those under which it drifts too, from the same replay under the other
+major (2.14 or 3.x) and the other diff modes.
 
 **Charts that are not rendered.** A chart from a Helm repository that
 cannot be pulled (` + "`--offline`" + `) is judged from diffsem's catalog of
@@ -104,6 +109,7 @@ func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffs
 		ev = append(ev, finding.Evidence{Label: "field " + d.Path, Value: "written by " + d.Writer + "; " + d.Why})
 	}
 	ev = append(ev, finding.Evidence{Label: "compared as", Value: modeLabel(opts, obj.Content)})
+	ev = append(ev, variantEvidence(obj.Content, live, rules, opts, func(res diffsem.Result) bool { return res.Modified })...)
 	ev = append(ev, catalogEvidence(r, obj, paths)...)
 	ev = append(ev, finding.Evidence{Label: "application", Value: "Application " + app.Name() + " has no ignoreDifferences entry for these fields", At: app.FieldLocation("spec.ignoreDifferences")})
 	f := finding.Finding{

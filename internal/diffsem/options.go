@@ -1,6 +1,7 @@
 package diffsem
 
 import (
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ const allGroupKind = "*/*"
 
 // Options selects the ArgoCD behaviour to model for one Application.
 type Options struct {
+	// GVKParser maps managedFields onto objects for managedFieldsManagers
+	// rules (ArgoCD builds it from the cluster's OpenAPI schema); without
+	// it those rules hide nothing, as with ArgoCD's deduced types.
+	GVKParser *managedfields.GvkParser
 	// ArgoCDVersion is the ArgoCD minor ("3.1", "2.14", ...); empty means
 	// VersionDefault. Only the major matters today: 2.x and 3.x differ in the
 	// default of ignoreResourceStatusField and in the default tracking method.
@@ -84,6 +89,9 @@ type SystemRules struct {
 	// ignoreResourceStatusField as written; empty means the version default.
 	IgnoreResourceStatusField string
 }
+
+// Major reports the ArgoCD major version modelled: 2 or 3.
+func (o Options) Major() int { return o.major() }
 
 // major reports the ArgoCD major version modelled.
 func (o Options) major() int {
