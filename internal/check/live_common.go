@@ -41,7 +41,7 @@ func liveDiffOptions(in *Input, app *v1alpha1.Application) diffsem.Options {
 		}
 		return sr
 	}).(diffsem.SystemRules)
-	opts := diffsem.Options{ArgoCDVersion: st.ArgoCDVersion, SystemRules: rules}
+	opts := diffsem.Options{ArgoCDVersion: st.ArgoCDVersion, SystemRules: rules, GVKParser: st.GVKParser}
 	if sp := app.Spec.SyncPolicy; sp != nil {
 		opts.ServerSideApply = sp.SyncOptions.HasOption("ServerSideApply=true")
 		opts.RespectIgnoreDifferences = sp.SyncOptions.HasOption("RespectIgnoreDifferences=true")

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
@@ -39,7 +40,11 @@ of each differing field:
 When every differing field has a writer other than ArgoCD, the finding proposes
 the narrowest ` + "`ignoreDifferences`" + ` entry (diffsem.MinimalRule: group, kind, name,
 JSON pointers, jq paths across lists), replayed through the diff to check that
-it brings the resource in sync. The checkout is compared as it is on disk: when
+it brings the resource in sync. When every field belongs to other field managers
+(controllers, webhooks), it also proposes a ` + "`managedFieldsManagers`" + ` entry naming
+them, replayed the same way with a GVK parser built from the cluster's OpenAPI
+schema as ArgoCD's controller builds it: it follows the controller to whatever
+fields it writes next. The checkout is compared as it is on disk: when
 it is at another revision than ArgoCD's ` + "`status.sync.revision`" + `, and the diff
 comes out clean, nothing is reported.`,
 	Run: runOutOfSync,
@@ -144,7 +149,38 @@ func explainOutOfSync(in *Input, la *manifest.LiveApp, desired, live *manifest.O
 	if ok {
 		f.Fixes = append(f.Fixes, ignoreRuleFix(in, la, rule))
 	}
+	if mrule, ok := managersRule(desired, live, writers, rule, app.Spec.IgnoreDifferences, opts); ok {
+		fix := ignoreRuleFix(in, la, mrule)
+		fix.Title = "Ignore whatever field manager " + strings.Join(mrule.ManagedFieldsManagers, ", ") +
+			" writes in this object (managedFieldsManagers; validated: the diff comes out in sync)"
+		f.Fixes = append(f.Fixes, fix)
+	}
 	return f, true
+}
+
+// managersRule is the managedFieldsManagers form of the fix, for fields
+// that controllers (not the API server's status writers, not CRD
+// defaults) own: it follows the controller wherever it writes, where a
+// pointer rule names today's fields only. scope is MinimalRule's rule,
+// whose group, kind, name and namespace it keeps. It is offered only when
+// replaying it through ArgoCD's diff leaves the object in sync.
+func managersRule(desired, live *manifest.Object, writers []writer, scope v1alpha1.ResourceIgnoreDifferences, existing []v1alpha1.ResourceIgnoreDifferences, opts diffsem.Options) (v1alpha1.ResourceIgnoreDifferences, bool) {
+	var managers []string
+	for _, w := range writers {
+		if w.kind != writerOther || w.manager == "" {
+			return v1alpha1.ResourceIgnoreDifferences{}, false
+		}
+		if !slices.Contains(managers, w.manager) {
+			managers = append(managers, w.manager)
+		}
+	}
+	if len(managers) == 0 {
+		return v1alpha1.ResourceIgnoreDifferences{}, false
+	}
+	slices.Sort(managers)
+	rule := v1alpha1.ResourceIgnoreDifferences{Group: scope.Group, Kind: scope.Kind, Name: scope.Name, Namespace: scope.Namespace, ManagedFieldsManagers: managers}
+	res := diffsem.Compare(desired.Content, live.Content, append(slices.Clone(existing), rule), opts)
+	return rule, res.Err == nil && !res.Modified
 }
 
 func writerLabel(w writer) string {

@@ -79,6 +79,9 @@ func compareWith(desired, live map[string]any, rules []v1alpha1.ResourceIgnoreDi
 		WithManager(ssaManager).
 		WithStructuredMergeDiff(opts.ServerSideApply).
 		WithLogger(logr.Discard())
+	if opts.GVKParser != nil {
+		b = b.WithGVKParser(opts.GVKParser)
+	}
 	if opts.ServerSideDiff {
 		b = b.WithServerSideDiff(true).
 			WithServerSideDryRunner(ssdRunner{live: live}).

@@ -13,12 +13,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
+	"k8s.io/kube-openapi/pkg/util/proto"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
@@ -109,7 +111,31 @@ func Read(ctx context.Context, opts Options) (*manifest.LiveState, error) {
 	}
 	r.namespaces(ctx, apps)
 	r.crds(ctx)
+	r.openAPI(dc)
 	return r.state, ctx.Err()
+}
+
+// openAPI reads the cluster's OpenAPI v2 schema into a GVK parser, the one
+// ArgoCD's controller builds for managedFieldsManagers rules. A cluster
+// that refuses it leaves the parser nil: those rules then hide nothing
+// in syncdoctor's replays, which only makes it propose fewer fixes.
+func (r *reader) openAPI(dc discovery.DiscoveryInterface) {
+	doc, err := dc.OpenAPISchema()
+	if err != nil {
+		r.log.Warn("cannot read the OpenAPI schema; managedFieldsManagers rules are not modelled", "err", err)
+		return
+	}
+	models, err := proto.NewOpenAPIData(doc)
+	if err != nil {
+		r.log.Warn("cannot parse the OpenAPI schema", "err", err)
+		return
+	}
+	parser, err := managedfields.NewGVKParser(models, false)
+	if err != nil {
+		r.log.Warn("cannot build a GVK parser from the OpenAPI schema", "err", err)
+		return
+	}
+	r.state.GVKParser = parser
 }
 
 // applications lists (or gets, for named ones) the Applications.

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 )
@@ -34,6 +35,10 @@ type LiveState struct {
 	// RescaleEvents are the core/v1 Events with reason SuccessfulRescale
 	// about those HPAs, as the HPA controller records each scaling.
 	RescaleEvents []*Object
+	// GVKParser reads the cluster's OpenAPI schema (GET /openapi/v2), as
+	// ArgoCD's cluster cache does: managedFieldsManagers rules need it to
+	// map managedFields onto objects; nil when the schema was not read.
+	GVKParser *managedfields.GvkParser
 	// CRDs are the CustomResourceDefinitions of the live custom resources,
 	// keyed by "group/Kind", as the server serves them.
 	CRDs map[string]map[string]any

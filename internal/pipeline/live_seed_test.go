@@ -66,6 +66,33 @@ spec:
       remoteRef: {key: shop/db, property: password}
 `)
 
+	// webhooks: ArgoCD applies a placeholder caBundle, cainjector (another
+	// field manager) writes the real one.
+	apply(t, env, "argocd-controller", `
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: policy-defaults
+  annotations: {cert-manager.io/inject-ca-from: kube-system/policy-webhook}
+webhooks:
+  - name: defaults.policy.example.com
+    admissionReviewVersions: [v1]
+    sideEffects: None
+    failurePolicy: Ignore
+    clientConfig:
+      service: {name: policy-webhook, namespace: kube-system, path: /mutate}
+      caBundle: Cg==
+    rules: [{apiGroups: [policy.example.com], apiVersions: [v1], operations: [CREATE], resources: [widgets]}]
+`)
+	apply(t, env, "cert-manager-cainjector", `
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: policy-defaults}
+webhooks:
+  - name: defaults.policy.example.com
+    clientConfig: {caBundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==}
+`)
+
 	// web: the pod starts, then a sync changes its ConfigMap.
 	apply(t, env, "argocd-controller", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config, namespace: shop}\ndata: {LOG_LEVEL: info}\n")
 	deploy := apply(t, env, "argocd-controller", `
@@ -140,6 +167,11 @@ func seedApplications(t *testing.T, env *livetest.Env) {
   resources:
     - {group: external-secrets.io, version: v1, kind: ExternalSecret, namespace: shop, name: db-credentials, status: OutOfSync}
 `, revision)),
+		appYAML("webhooks", "kube-system", "", fmt.Sprintf(`
+  sync: {status: OutOfSync, revision: %s}
+  resources:
+    - {group: admissionregistration.k8s.io, version: v1, kind: MutatingWebhookConfiguration, name: policy-defaults, status: OutOfSync}
+`, revision)),
 		appYAML("web", "shop", "  syncPolicy: {automated: {selfHeal: true}}\n", fmt.Sprintf(`
   sync: {status: Synced, revision: %[1]s}
   resources:
@@ -195,7 +227,7 @@ metadata: {name: syncdoctor-nopods}
 rules:
   - {apiGroups: [""], resources: [configmaps, services, namespaces], verbs: [get, list, watch]}
   - {apiGroups: [""], resources: [events], verbs: [list]}
-  - {apiGroups: [apps, batch, autoscaling, argoproj.io, apiregistration.k8s.io, external-secrets.io, apiextensions.k8s.io], resources: ["*"], verbs: [get, list, watch]}
+  - {apiGroups: [apps, batch, autoscaling, argoproj.io, apiregistration.k8s.io, admissionregistration.k8s.io, external-secrets.io, apiextensions.k8s.io], resources: ["*"], verbs: [get, list, watch]}
 `)
 	for _, name := range []string{"syncdoctor-reader", "syncdoctor-nopods"} {
 		env.Create(t, fmt.Sprintf(`
