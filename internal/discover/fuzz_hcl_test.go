@@ -27,19 +27,25 @@ locals { repo = "https://git.example.com/x.git" }
 	f.Add([]byte(`resource "kubernetes_manifest" "a" { for_each = toset(["a","b"]) manifest = { kind = each.key } }`))
 	f.Add([]byte("variable \"x\" {\n  default = ${{{\n}\n"))
 	f.Add([]byte(`resource "kubernetes_manifest" "a" { count = 1000000000 manifest = { kind = "Application" } }`))
+	// A hostile input that used to hang discovery (the others, in
+	// TestTerraformHostile, are too big for seeds: the fuzzer would spend
+	// its time minimizing their mutations).
+	f.Add([]byte("locals { x = indent(999999999, \"a\\nb\") }\nresource \"kubernetes_manifest\" \"a\" { manifest = { kind = local.x } }\n"))
+	// One directory for every input (the fuzz function runs one input at
+	// a time): a temporary directory per input made each run mostly file
+	// system work, and every run counts while the fuzzer minimizes an
+	// input, thousands of runs without progress on the exec counter.
+	root := f.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "tf"), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	app := "resource \"kubernetes_manifest\" \"ok\" {\n  manifest = {\n    apiVersion = \"argoproj.io/v1alpha1\"\n    kind = \"Application\"\n    metadata = { name = \"ok\" }\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(root, "tf", "app.tf"), []byte(app), 0o644); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		root := t.TempDir()
-		files := map[string][]byte{
-			"tf/main.tf":          data,
-			"tf/terraform.tfvars": data,
-			"tf/app.tf":           []byte("resource \"kubernetes_manifest\" \"ok\" {\n  manifest = {\n    apiVersion = \"argoproj.io/v1alpha1\"\n    kind = \"Application\"\n    metadata = { name = \"ok\" }\n  }\n}\n"),
-		}
-		for name, content := range files {
-			p := filepath.Join(root, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, content, 0o644); err != nil {
+		for _, name := range []string{"main.tf", "terraform.tfvars"} {
+			if err := os.WriteFile(filepath.Join(root, "tf", name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 )
@@ -24,20 +25,23 @@ type tfModule struct {
 	files   []*hcl.File
 	vars    *tfVars
 	locals  map[string]*tfValue
-	ctx     *hcl.EvalContext
 	unknown map[string]string // "var.x" / "local.y" → why it has no value
 	broken  map[string]bool   // files with syntax errors: their resources are not read
+	meter   *tfMeter
+	fns     map[string]function.Function
+	sizes   map[string]int64 // "var.x" / "local.y" → valueSize, charged per reference
 }
 
 // terraform reads every module directory that declares kubernetes_manifest
 // resources. Directories without one are never reported on.
 func (d *discoverer) terraform() {
+	total := int64(tfTotalBudget)
 	for _, dir := range d.tfDirs {
-		d.tfModule(dir)
+		d.tfModule(dir, &total)
 	}
 }
 
-func (d *discoverer) tfModule(dir string) {
+func (d *discoverer) tfModule(dir string, budget *int64) {
 	abs := filepath.Join(d.root, filepath.FromSlash(dir))
 	entries, err := os.ReadDir(abs)
 	if err != nil {
@@ -54,7 +58,8 @@ func (d *discoverer) tfModule(dir string) {
 			tfvars = append(tfvars, n)
 		}
 	}
-	m := &tfModule{d: d, dir: dir, abs: abs, src: map[string][]byte{}, unknown: map[string]string{}, broken: map[string]bool{}}
+	m := &tfModule{d: d, dir: dir, abs: abs, src: map[string][]byte{}, unknown: map[string]string{}, broken: map[string]bool{},
+		meter: &tfMeter{left: tfBudget, shared: budget}, sizes: map[string]int64{}}
 	relevant := false
 	var parsed []*hcl.File
 	var diags hcl.Diagnostics
@@ -73,6 +78,11 @@ func (d *discoverer) tfModule(dir string) {
 		}
 		m.src[rel] = data
 		relevant = relevant || bytes.Contains(data, []byte("kubernetes_manifest"))
+		if loc, err := hclDepthOK(data, rel); err != nil {
+			m.broken[rel] = true
+			diags = append(diags, depthDiag(loc, err))
+			continue
+		}
 		f, fd := hclsyntax.ParseConfig(data, rel, hcl.InitialPos)
 		diags = append(diags, fd...)
 		if f != nil {
@@ -83,6 +93,15 @@ func (d *discoverer) tfModule(dir string) {
 		return
 	}
 	m.files = parsed
+	for _, f := range parsed {
+		if body, ok := f.Body.(*hclsyntax.Body); ok {
+			meterForExprs(body, m.meter)
+		}
+	}
+	m.fns = map[string]function.Function{}
+	for name, fn := range d.tfFunctions(abs) {
+		m.fns[name] = meteredFunc(name, fn, m.meter)
+	}
 	for _, diag := range diags {
 		if diag.Severity == hcl.DiagError {
 			loc := diagLocation(diag)
@@ -109,10 +128,18 @@ func (m *tfModule) readVarFile(name string) *hcl.File {
 	m.src[rel] = data
 	var f *hcl.File
 	var diags hcl.Diagnostics
-	if strings.HasSuffix(name, ".json") {
+	if loc, err := hclDepthOK(data, rel); err != nil {
+		diags = hcl.Diagnostics{depthDiag(loc, err)}
+	} else if strings.HasSuffix(name, ".json") {
 		f, diags = hcljson.Parse(data, rel)
 	} else {
 		f, diags = hclsyntax.ParseConfig(data, rel, hcl.InitialPos)
+		if f == nil {
+			return nil
+		}
+		if body, ok := f.Body.(*hclsyntax.Body); ok {
+			meterForExprs(body, m.meter)
+		}
 	}
 	for _, diag := range diags {
 		if diag.Severity == hcl.DiagError {
@@ -146,6 +173,13 @@ func autoVarFiles(names []string) (auto, other []string) {
 		}
 	}
 	return append(auto, autos...), other
+}
+
+// depthDiag reports a file refused by hclDepthOK as a syntax error.
+func depthDiag(loc finding.Location, err error) *hcl.Diagnostic {
+	pos := hcl.Pos{Line: loc.Line, Column: loc.Column}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Nesting too deep", Detail: err.Error(),
+		Subject: &hcl.Range{Filename: loc.File, Start: pos, End: pos}}
 }
 
 func diagLocation(diag *hcl.Diagnostic) finding.Location {

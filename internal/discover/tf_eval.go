@@ -133,7 +133,7 @@ func (e *manifestEval) value(expr hcl.Expression, p string) any {
 // analyzed when it depends on something unknown offline.
 func (e *manifestEval) leaf(expr hcl.Expression) (any, bool) {
 	m := e.m
-	val, diags := expr.Value(m.evalCtx(expr))
+	val, diags := m.eval(expr)
 	if diags.HasErrors() {
 		loc := rangeStart(expr.Range())
 		if diags[0].Subject != nil {
@@ -182,7 +182,7 @@ func (e *manifestEval) embeddedYAMLFields(arg hcl.Expression, p string) {
 		if a.Name != "file" || len(a.Args) != 1 {
 			return
 		}
-		pv, diags := a.Args[0].Value(m.evalCtx(a.Args[0]))
+		pv, diags := m.eval(a.Args[0])
 		if diags.HasErrors() || !pv.IsWhollyKnown() || !pv.Type().Equals(cty.String) {
 			return
 		}
@@ -198,7 +198,7 @@ func (e *manifestEval) embeddedYAMLFields(arg hcl.Expression, p string) {
 		e.yamlFields(data, e.yamlFile, 0, true, p)
 	case *hclsyntax.TemplateExpr:
 		src := m.text(a.SrcRange)
-		v, diags := a.Value(m.evalCtx(a))
+		v, diags := m.eval(a)
 		if diags.HasErrors() || !v.IsWhollyKnown() || !v.Type().Equals(cty.String) {
 			return
 		}

@@ -64,6 +64,7 @@ func (m *tfModule) loadVars(varFiles []string) *tfVars {
 			}
 		}
 		if a, ok := b.Body.Attributes["default"]; ok {
+			m.meter.start()
 			if val, diags := a.Expr.Value(nil); !diags.HasErrors() {
 				v.values[name] = val
 			}
@@ -103,6 +104,7 @@ func (m *tfModule) varFileValues(name string) map[string]cty.Value {
 	}
 	out := map[string]cty.Value{}
 	for n, a := range attrs {
+		m.meter.start()
 		if val, d := a.Expr.Value(nil); !d.HasErrors() {
 			out[n] = val
 		}
@@ -110,8 +112,9 @@ func (m *tfModule) varFileValues(name string) map[string]cty.Value {
 	return out
 }
 
-// evalLocals evaluates locals until nothing more resolves; what is left is
-// a reference cycle and stays unknown.
+// evalLocals evaluates locals in dependency order (Kahn's algorithm, ready
+// names in sorted order); what never becomes ready is in or behind a
+// reference cycle and stays unknown.
 func (m *tfModule) evalLocals() {
 	pending := map[string]hcl.Expression{}
 	for _, b := range m.blocks("locals") {
@@ -120,107 +123,122 @@ func (m *tfModule) evalLocals() {
 		}
 	}
 	m.locals = map[string]*tfValue{}
-	m.buildContext()
-	for progress := true; progress && len(pending) > 0; {
-		progress = false
-		for _, name := range slices.Sorted(maps.Keys(pending)) {
-			expr := pending[name]
-			if dependsOnPending(expr, pending) {
+	waiting := map[string]int{}         // local → how many pending locals it references
+	dependents := map[string][]string{} // local → the locals referencing it
+	var ready []string
+	for _, name := range slices.Sorted(maps.Keys(pending)) {
+		deps := map[string]bool{}
+		for _, t := range pending[name].Variables() {
+			if t.RootName() != "local" || len(t) < 2 {
 				continue
 			}
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				if _, p := pending[a.Name]; p && !deps[a.Name] {
+					deps[a.Name] = true
+					dependents[a.Name] = append(dependents[a.Name], name)
+				}
+			}
+		}
+		waiting[name] = len(deps)
+		if len(deps) == 0 {
+			ready = append(ready, name)
+		}
+	}
+	for len(ready) > 0 {
+		var next []string
+		for _, name := range ready {
+			expr := pending[name]
 			delete(pending, name)
-			progress = true
-			val, diags := expr.Value(m.evalCtx(expr))
+			val, diags := m.eval(expr)
 			switch {
 			case diags.HasErrors():
 				m.unknown["local."+name] = "local." + name + " cannot be evaluated: " + diagText(diags[0])
 				val = cty.DynamicVal
 			case !val.IsWhollyKnown():
 				if _, why, ok := m.why(expr); ok {
-					m.unknown["local."+name] = "local." + name + " depends on " + why
+					m.unknown["local."+name] = clipReason("local." + name + " depends on " + why)
 				}
 			}
 			m.locals[name] = &tfValue{val: val}
-			m.buildContext()
+			for _, d := range dependents[name] {
+				if waiting[d]--; waiting[d] == 0 {
+					next = append(next, d)
+				}
+			}
 		}
+		slices.Sort(next)
+		ready = next
 	}
 	for name := range pending {
 		m.locals[name] = &tfValue{val: cty.DynamicVal}
 		m.unknown["local."+name] = "local." + name + " is part of a reference cycle"
 	}
-	m.buildContext()
 }
 
-func dependsOnPending(expr hcl.Expression, pending map[string]hcl.Expression) bool {
-	for _, t := range expr.Variables() {
-		if t.RootName() != "local" || len(t) < 2 {
-			continue
-		}
-		if a, ok := t[1].(hcl.TraverseAttr); ok {
-			if _, p := pending[a.Name]; p {
-				return true
-			}
-		}
+// clipReason keeps a reason short: along a chain of locals each would
+// otherwise repeat the whole chain behind it (quadratic in its length).
+// The start and the root cause at the end are kept.
+func clipReason(s string) string {
+	if len(s) <= 400 {
+		return s
 	}
-	return false
+	return strings.ToValidUTF8(s[:200]+" … "+s[len(s)-200:], "")
 }
 
-// buildContext rebuilds the evaluation context from variables and locals.
-func (m *tfModule) buildContext() {
-	locals := map[string]cty.Value{}
-	for n, l := range m.locals {
-		locals[n] = l.val
+// eval evaluates expr in a context holding only what it refers to: the
+// variables and locals it names (each charged to the module's budget by
+// its size, as every reference may copy it) and an unknown value for
+// every other name (resources, data sources, undeclared variables), so
+// evaluation yields "unknown" rather than an error and the culprit can be
+// named.
+func (m *tfModule) eval(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
+	scoped := map[string]map[string]cty.Value{"var": {}, "local": {}}
+	vars := map[string]cty.Value{
+		"path": cty.ObjectVal(map[string]cty.Value{
+			"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+		}),
+		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
 	}
-	m.ctx = &hcl.EvalContext{
-		Variables: map[string]cty.Value{
-			"var":   cty.ObjectVal(m.vars.values),
-			"local": cty.ObjectVal(locals),
-			"path": cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
-			}),
-			"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
-		},
-		Functions: m.d.tfFunctions(m.abs),
-	}
-}
-
-// evalCtx is the module context plus an unknown value for every name expr
-// refers to that the module does not define (resources, data sources,
-// undeclared variables), so evaluation yields "unknown" rather than an
-// error and the culprit can be named.
-func (m *tfModule) evalCtx(expr hcl.Expression) *hcl.EvalContext {
-	missing := map[string]map[string]cty.Value{}
-	roots := map[string]cty.Value{}
+	cost := int64(1)
 	for _, t := range expr.Variables() {
 		root := t.RootName()
-		if cur, ok := m.ctx.Variables[root]; ok {
-			if root != "var" && root != "local" || len(t) < 2 {
+		if _, ok := scoped[root]; ok {
+			if len(t) < 2 {
 				continue
 			}
 			a, ok := t[1].(hcl.TraverseAttr)
-			if !ok || cur.Type().HasAttribute(a.Name) {
+			if !ok {
 				continue
 			}
-			if missing[root] == nil {
-				missing[root] = cur.AsValueMap()
-				if missing[root] == nil {
-					missing[root] = map[string]cty.Value{}
-				}
+			val := cty.DynamicVal
+			switch l := m.locals[a.Name]; {
+			case root == "var" && m.vars.declared[a.Name]:
+				val = m.vars.values[a.Name]
+			case root == "local" && l != nil:
+				val = l.val
 			}
-			missing[root][a.Name] = cty.DynamicVal
+			scoped[root][a.Name] = val
+			key := root + "." + a.Name
+			size, ok := m.sizes[key]
+			if !ok {
+				size = valueSize(val, tfBudget)
+				m.sizes[key] = size
+			}
+			cost += size
 			continue
 		}
-		roots[root] = cty.DynamicVal
+		if _, ok := vars[root]; !ok {
+			vars[root] = cty.DynamicVal
+		}
 	}
-	if len(missing) == 0 && len(roots) == 0 {
-		return m.ctx
+	m.meter.start()
+	if err := m.meter.charge(cost); err != nil {
+		return cty.DynamicVal, budgetDiag(expr.Range())
 	}
-	child := m.ctx.NewChild()
-	child.Variables = roots
-	for root, vals := range missing {
-		child.Variables[root] = cty.ObjectVal(vals)
+	for root, vals := range scoped {
+		vars[root] = cty.ObjectVal(vals)
 	}
-	return child
+	return expr.Value(&hcl.EvalContext{Variables: vars, Functions: m.fns})
 }
 
 // why names the first reference in expr whose value is unknown and says
