@@ -21,7 +21,7 @@ import (
 // runInstall (installable check) run action.Install{DryRun, ClientOnly,
 // Replace, IncludeCRDs} (pkg/action/install.go RunWithContext), whose
 // render step is pkg/action/action.go renderResources. The steps are done
-// here directly so the chart is loaded once and copied per render; the
+// here directly so the chart is loaded, processed and parsed once (parsed.go); the
 // output order is the CLI's: CRDs, then manifests in install order, then
 // hooks. The engine has no cluster client, so `lookup` returns nothing.
 // The templates run on render/engine, parsed once per chart; when only is
