@@ -34,6 +34,9 @@ type crCreator struct {
 // a SealedSecret of that name, or the object itself in another app.
 func creatorOf(in *Input, self *Rendered, ns string, s crSource) crCreator {
 	for _, rd := range in.Targets {
+		if !sameCluster(self, rd) {
+			continue // a namesake in another cluster creates nothing here
+		}
 		for _, o := range rd.Objects {
 			if o.Ref.Namespace != ns && o.Ref.Namespace != "" {
 				continue
@@ -66,6 +69,24 @@ func creatorOf(in *Input, self *Rendered, ns string, s crSource) crCreator {
 		return crCreator{text: "mounted by the Secrets Store CSI driver"}
 	}
 	return crCreator{text: "created outside the applications in this repository"}
+}
+
+// sameCluster reports whether two Targets deploy to the same cluster, by
+// their Applications' destination server or name; an Application that
+// names neither (or one of each, which only the cluster secrets can
+// relate) is given the benefit of the doubt.
+func sameCluster(a, b *Rendered) bool {
+	if a == b {
+		return true
+	}
+	da, db := a.Target.App.App.Spec.Destination, b.Target.App.App.Spec.Destination
+	switch {
+	case da.Server != "" && db.Server != "":
+		return da.Server == db.Server
+	case da.Name != "" && db.Name != "":
+		return da.Name == db.Name
+	}
+	return true
 }
 
 // plainFinding reports a source in a plain manifest directory (or a

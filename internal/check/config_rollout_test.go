@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
+
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
 	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
@@ -101,5 +104,28 @@ func TestUnifiedDiff(t *testing.T) {
 	want := "--- a/f\n+++ b/f\n@@ -2,9 +2,10 @@\n 2\n 3\n 4\n+new\n 5\n 6\n 7\n 8\n 9\n-10\n+ten\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestSameCluster(t *testing.T) {
+	at := func(server, name string) *Rendered {
+		app := &v1alpha1.Application{Spec: v1alpha1.ApplicationSpec{Destination: v1alpha1.ApplicationDestination{Server: server, Name: name}}}
+		return &Rendered{Target: &target.Target{App: &target.Application{App: app}}}
+	}
+	tests := []struct {
+		name string
+		a, b *Rendered
+		want bool
+	}{
+		{"same server", at("https://a", ""), at("https://a", ""), true},
+		{"other server", at("https://a", ""), at("https://b", ""), false},
+		{"same name", at("", "prod-eu1"), at("", "prod-eu1"), true},
+		{"other name", at("", "prod-eu1"), at("", "prod-us1"), false},
+		{"server and name cannot be related offline", at("https://a", ""), at("", "prod-eu1"), true},
+	}
+	for _, tc := range tests {
+		if got := sameCluster(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s: sameCluster = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
