@@ -67,6 +67,7 @@ func remoteChartFinding(in *Input, r *Rendered, rel diffsem.ChartRelease, fact *
 		{Label: "drifts under", Value: fact.Modes},
 		{Label: "compared as", Value: modeLabel(opts, pair.Desired)},
 	}
+	ev = append(ev, variantEvidence(pair.Desired, pair.Live, rules, opts, func(res diffsem.Result) bool { return res.Modified })...)
 	for _, e := range fact.Evidence {
 		ev = append(ev, finding.Evidence{Label: "evidence", Value: e})
 	}
