@@ -15,6 +15,13 @@ import (
 // and config maps sharing a helper) and returns the checkout root.
 func makeBenchChart(tb testing.TB) string {
 	tb.Helper()
+	return makeBenchChartN(tb, 10)
+}
+
+// makeBenchChartN writes the bench chart with n each of deployments,
+// services and config maps (3n templates and a helper).
+func makeBenchChartN(tb testing.TB, n int) string {
+	tb.Helper()
 	root := tb.TempDir()
 	write := func(p, s string) {
 		writeFile(tb, filepath.Join(root, "chart", p), s)
@@ -29,7 +36,7 @@ release: {{ .Release.Name }}
 {{- end }}
 {{- end -}}
 `)
-	for i := 0; i < 10; i++ {
+	for i := range n {
 		write(fmt.Sprintf("templates/deploy-%d.yaml", i), fmt.Sprintf(`apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -62,34 +69,49 @@ func benchTarget() *target.Target {
 	return &target.Target{Kind: target.SourceHelm, Dir: "chart", ReleaseName: "b", Namespace: "bench"}
 }
 
-// BenchmarkRender measures a full render of a 30-template chart including
-// loading it (a fresh Renderer each time).
+// benchSizes are the chart sizes the render benchmarks cover, in
+// templates: a small service chart, the generated monorepo's size, and a
+// large platform chart.
+var benchSizes = []int{3, 15, 30, 120}
+
+// BenchmarkRender measures a full render including loading the chart (a
+// fresh Renderer each time: load, dependency processing, parse, execute,
+// decode), per chart size.
 func BenchmarkRender(b *testing.B) {
-	root := makeBenchChart(b)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := New(Options{Root: root}).Render(context.Background(), benchTarget()); err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("templates=%d", n), func(b *testing.B) {
+			root := makeBenchChartN(b, n/3)
+			for b.Loop() {
+				if _, err := New(Options{Root: root}).Render(context.Background(), benchTarget()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
 // BenchmarkRenderValues measures re-rendering the cached chart with new
-// values, the perturbation-analysis path.
+// values (parsed templates reused), per chart size: the cost of one more
+// app × env of a chart, and of a perturbation render.
 func BenchmarkRenderValues(b *testing.B) {
-	root := makeBenchChart(b)
-	r := New(Options{Root: root})
-	res, err := r.Render(context.Background(), benchTarget())
-	if err != nil {
-		b.Fatal(err)
-	}
-	vals := values.DeepCopy(res.Values)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		vals["replicas"] = i
-		if _, err := r.RenderValues(context.Background(), benchTarget(), vals); err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("templates=%d", n), func(b *testing.B) {
+			root := makeBenchChartN(b, n/3)
+			r := New(Options{Root: root})
+			res, err := r.Render(context.Background(), benchTarget())
+			if err != nil {
+				b.Fatal(err)
+			}
+			vals := values.DeepCopy(res.Values)
+			i := 0
+			for b.Loop() {
+				i++
+				vals["replicas"] = i
+				if _, err := r.RenderValues(context.Background(), benchTarget(), vals); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
