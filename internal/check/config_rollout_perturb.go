@@ -120,23 +120,27 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 	for _, w := range ws {
 		if o := tIdx[w.Obj.Ref.String()]; o != nil {
 			a.landings[w.Obj.Ref.String()] = landingsOf(o, tags)
-			a.bumps[w.Obj.Ref.String()] = strings.Contains(templateCanon(o), chartBumpToken)
 		}
 	}
 	// A string key whose marker shows in every workload's pod template
 	// (used directly, or hashed: mark sees through the hash functions)
 	// changes those templates whenever it changes: it needs no render.
+	inTemplate := make([]map[string]bool, len(ws)) // per workload: keys whose marker it shows
+	for n, w := range ws {
+		inTemplate[n] = map[string]bool{}
+		if o := tIdx[w.Obj.Ref.String()]; o != nil {
+			canon := templateCanon(o)
+			a.bumps[w.Obj.Ref.String()] = strings.Contains(canon, chartBumpToken)
+			for _, i := range markersIn(canon, tags) {
+				if !tags[i].EmptyMap {
+					inTemplate[n][tags[i].Path.String()] = true
+				}
+			}
+		}
+	}
 	shown := func(p values.Path) bool {
-		for _, w := range ws {
-			o := tIdx[w.Obj.Ref.String()]
-			if o == nil {
-				return false
-			}
-			found := false
-			for _, i := range markersIn(templateCanon(o), tags) {
-				found = found || (!tags[i].EmptyMap && tags[i].Path.String() == p.String())
-			}
-			if !found {
+		for n := range ws {
+			if !inTemplate[n][p.String()] {
 				return false
 			}
 		}

@@ -28,7 +28,7 @@ import (
 func effectiveValues(c *chart.Chart, user map[string]any) map[string]any {
 	defaults := map[string]any{}
 	if c != nil {
-		defaults = copyMap(c.Values)
+		defaults = values.DeepCopy(c.Values)
 		for _, d := range c.Dependencies() {
 			keys := []string{d.Name()}
 			if c.Metadata != nil {
@@ -40,11 +40,11 @@ func effectiveValues(c *chart.Chart, user map[string]any) map[string]any {
 			}
 			for _, k := range keys {
 				own, _ := defaults[k].(map[string]any)
-				defaults[k] = overlay(copyMap(d.Values), own)
+				defaults[k] = overlay(values.DeepCopy(d.Values), own)
 			}
 		}
 	}
-	return overlay(defaults, copyMap(user))
+	return overlay(defaults, values.DeepCopy(user))
 }
 
 // overlay merges b over a in place of a and returns a.
@@ -62,28 +62,6 @@ func overlay(a, b map[string]any) map[string]any {
 		a[k] = v
 	}
 	return a
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = copyAny(v)
-	}
-	return out
-}
-
-func copyAny(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		return copyMap(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = copyAny(e)
-		}
-		return out
-	}
-	return v
 }
 
 // crTag is what a marker stands for: a string leaf (or a string inside the
@@ -211,7 +189,7 @@ func perturb(v any) (any, bool) {
 	case float64:
 		return x + 1, true
 	case []any:
-		out := copyAny(x).([]any)
+		out := values.DeepCopyValue(x).([]any)
 		for i, e := range out {
 			if p, ok := perturbDeep(e); ok {
 				out[i] = p
@@ -232,7 +210,7 @@ func perturbDeep(v any) (any, bool) {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(x)) {
 			if p, ok := perturbDeep(x[k]); ok {
-				out := copyMap(x)
+				out := values.DeepCopy(x)
 				out[k] = p
 				return out, true
 			}
@@ -244,7 +222,7 @@ func perturbDeep(v any) (any, bool) {
 // withValue returns a copy of vals with p set to v, creating maps on the
 // way (Helm coalesces the chart's defaults under them).
 func withValue(vals map[string]any, p values.Path, v any) map[string]any {
-	out := copyMap(vals)
+	out := values.DeepCopy(vals)
 	cur := out
 	for i, k := range p {
 		if i == len(p)-1 {

@@ -3,6 +3,8 @@ package check
 import (
 	"strconv"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // operatorFacts is what syncdoctor knows about the structural defaults of
@@ -89,7 +91,7 @@ func lookupOperator(group, kind, version string) (*operatorFacts, bool) {
 // applyOperatorDefaults returns a defaulted deep copy of obj and the RFC
 // 6901 pointers of the fields it added, sorted as the catalog lists them.
 func applyOperatorDefaults(f *operatorFacts, obj map[string]any) (map[string]any, []string) {
-	out, _ := deepCopyJSON(obj).(map[string]any)
+	out, _ := values.DeepCopyValue(obj).(map[string]any)
 	var added []string
 	for _, d := range f.Defaults {
 		toks := strings.Split(strings.TrimPrefix(d.Path, "."), ".")
@@ -104,7 +106,7 @@ func setDefault(cur map[string]any, at string, toks []string, val any, added *[]
 	key, list := strings.CutSuffix(toks[0], "[]")
 	if len(toks) == 1 {
 		if _, ok := cur[key]; !ok && !list {
-			cur[key] = deepCopyJSON(val)
+			cur[key] = values.DeepCopyValue(val)
 			*added = append(*added, at+"/"+key)
 		}
 		return
@@ -122,23 +124,4 @@ func setDefault(cur map[string]any, at string, toks []string, val any, added *[]
 			setDefault(m, at+"/"+key+"/"+strconv.Itoa(i), toks[1:], val, added)
 		}
 	}
-}
-
-// deepCopyJSON copies maps and lists of decoded JSON.
-func deepCopyJSON(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopyJSON(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = deepCopyJSON(e)
-		}
-		return l
-	}
-	return v
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/diffsem"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // narrowing is the validated replacement of one broad ignoreDifferences
@@ -135,7 +136,7 @@ func predictNarrowObject(in *Input, no *narrowObject, others, withB []v1alpha1.R
 	}
 	server := diffsem.PredictServerFields(o.Content, opts)
 	for _, d := range server {
-		live := deepCopyJSON(o.Content).(map[string]any)
+		live := values.DeepCopyValue(o.Content).(map[string]any)
 		if rewrite(live, d) {
 			// The path server-field-drift would propose: the whole
 			// field, not each leaf of a modelled status.
@@ -151,7 +152,7 @@ func predictNarrowObject(in *Input, no *narrowObject, others, withB []v1alpha1.R
 		case underServerDrift(p, server):
 			// a predicted server-written field: its pair is above
 		case knownWriter(o.Ref.Kind, p) || imagePath.MatchString(p):
-			live := deepCopyJSON(o.Content).(map[string]any)
+			live := values.DeepCopyValue(o.Content).(map[string]any)
 			if v, ok := valueAt(pert, p); ok && setPointer(live, p, v) {
 				no.pairs = append(no.pairs, narrowPair{live: live, what: p + " (changed in the cluster by " + clusterWriterOf(o.Ref.Kind, p) + ")"})
 			}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
-	"helm.sh/helm/v3/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
 	"github.com/syncdoctor/syncdoctor/internal/diffsem"
@@ -138,21 +137,9 @@ func chartRelease(in *Input, t *target.Target) diffsem.ChartRelease {
 		}
 		rel.Values = values.MergeMaps(rel.Values, m)
 	}
-	for _, forceString := range []bool{false, true} {
-		for _, p := range h.Parameters {
-			if p.ForceString != forceString {
-				continue
-			}
-			set := strvals.ParseInto
-			if forceString {
-				set = strvals.ParseIntoString
-			}
-			// ArgoCD escapes commas in parameter values (util/helm/cmd.go).
-			if err := set(p.Name+"="+strings.ReplaceAll(p.Value, ",", `\,`), rel.Values); err != nil {
-				rel.ValuesHidden = "parameter " + p.Name + " does not parse"
-				return rel
-			}
-		}
+	if err := values.SetParameters(rel.Values, h.Parameters); err != nil {
+		rel.ValuesHidden = err.Error() + " (helm.parameters)"
+		return rel
 	}
 	return rel
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/diffsem"
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 var serverFieldDrift = &Check{
@@ -86,9 +87,9 @@ func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffs
 	app := r.Target.App
 	rules := app.App.Spec.IgnoreDifferences
 	var drifts []diffsem.Drift
-	live := deepCopyJSON(obj.Content).(map[string]any)
+	live := values.DeepCopyValue(obj.Content).(map[string]any)
 	for _, d := range diffsem.PredictServerFields(obj.Content, opts) {
-		one := deepCopyJSON(obj.Content).(map[string]any)
+		one := values.DeepCopyValue(obj.Content).(map[string]any)
 		if !rewrite(one, d) {
 			continue
 		}

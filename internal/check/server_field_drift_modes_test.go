@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/syncdoctor/syncdoctor/internal/diffsem"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // TestVariantEvidence: a declared APIService status drifts under 2.14's
@@ -56,7 +57,7 @@ func TestVariantEvidence(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			live := deepCopyJSON(tc.desired).(map[string]any)
+			live := values.DeepCopyValue(tc.desired).(map[string]any)
 			if !rewrite(live, diffsem.Drift{Path: "/status"}) {
 				t.Fatal("rewrite /status")
 			}

@@ -48,33 +48,7 @@ func TestCases(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(wantFile), "-want.txt")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var cfg caseConfig
-			if b, err := os.ReadFile(filepath.Join("testdata", name+"-config.yaml")); err == nil {
-				if err := yaml.UnmarshalStrict(b, &cfg); err != nil {
-					t.Fatalf("config: %v", err)
-				}
-			}
-			pair := cfg.Pair
-			if pair == "" {
-				pair = name
-			}
-			desired := readYAML(t, filepath.Join("testdata", pair+"-desired.yaml"))
-			live := readYAML(t, filepath.Join("testdata", pair+"-live.yaml"))
-			opts := Options{ArgoCDVersion: cfg.ArgoCDVersion, ServerSideApply: cfg.ServerSideApply, ServerSideDiff: cfg.ServerSideDiff}
-			if cfg.JQTimeout != "" {
-				d, err := time.ParseDuration(cfg.JQTimeout)
-				if err != nil {
-					t.Fatal(err)
-				}
-				opts.JQTimeout = d
-			}
-			if cfg.ArgoCDCM != nil {
-				sr, err := ParseArgoCDConfigMap(cfg.ArgoCDCM)
-				if err != nil {
-					t.Fatalf("ParseArgoCDConfigMap: %v", err)
-				}
-				opts.SystemRules = sr
-			}
+			desired, live, cfg, opts := loadCase(t, name)
 			b, err := os.ReadFile(wantFile)
 			if err != nil {
 				t.Fatal(err)
@@ -98,6 +72,39 @@ func TestCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loadCase reads testdata case name: its config (optional), the desired
+// and live objects of its pair, and the Options the config asks for.
+func loadCase(t *testing.T, name string) (desired, live map[string]any, cfg caseConfig, opts Options) {
+	t.Helper()
+	if b, err := os.ReadFile(filepath.Join("testdata", name+"-config.yaml")); err == nil {
+		if err := yaml.UnmarshalStrict(b, &cfg); err != nil {
+			t.Fatalf("config: %v", err)
+		}
+	}
+	pair := cfg.Pair
+	if pair == "" {
+		pair = name
+	}
+	desired = readYAML(t, filepath.Join("testdata", pair+"-desired.yaml"))
+	live = readYAML(t, filepath.Join("testdata", pair+"-live.yaml"))
+	opts = Options{ArgoCDVersion: cfg.ArgoCDVersion, ServerSideApply: cfg.ServerSideApply, ServerSideDiff: cfg.ServerSideDiff}
+	if cfg.JQTimeout != "" {
+		d, err := time.ParseDuration(cfg.JQTimeout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.JQTimeout = d
+	}
+	if cfg.ArgoCDCM != nil {
+		sr, err := ParseArgoCDConfigMap(cfg.ArgoCDCM)
+		if err != nil {
+			t.Fatalf("ParseArgoCDConfigMap: %v", err)
+		}
+		opts.SystemRules = sr
+	}
+	return desired, live, cfg, opts
 }
 
 var cmpEmpty = cmp.Transformer("nilEmpty", func(s []string) []string {

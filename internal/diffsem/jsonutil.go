@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // jsonCopy deep-copies a JSON-like map, normalising numbers to int64 when
@@ -20,29 +22,7 @@ func jsonCopy(obj map[string]any) (map[string]any, error) {
 	if err := dec.Decode(&out); err != nil {
 		return nil, err
 	}
-	return fixNumbers(out).(map[string]any), nil
-}
-
-func fixNumbers(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = fixNumbers(e)
-		}
-		return t
-	case []any:
-		for i, e := range t {
-			t[i] = fixNumbers(e)
-		}
-		return t
-	case json.Number:
-		if i, err := t.Int64(); err == nil {
-			return i
-		}
-		f, _ := t.Float64()
-		return f
-	}
-	return v
+	return values.Unstructure(out).(map[string]any), nil
 }
 
 // escapeToken escapes one RFC 6901 reference token.

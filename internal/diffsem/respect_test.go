@@ -1,13 +1,11 @@
 package diffsem
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"sigs.k8s.io/yaml"
 )
 
 // TestRespectIgnoreDifferencesLeavesDiffAlone pins what
@@ -26,28 +24,9 @@ func TestRespectIgnoreDifferencesLeavesDiffAlone(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(wantFile), "-want.txt")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var cfg caseConfig
-			if b, err := os.ReadFile(filepath.Join("testdata", name+"-config.yaml")); err == nil {
-				if err := yaml.UnmarshalStrict(b, &cfg); err != nil {
-					t.Fatalf("config: %v", err)
-				}
-			}
+			desired, live, cfg, opts := loadCase(t, name)
 			if cfg.JQTimeout != "" {
 				t.Skip("timing case: the outcome is the timeout, not the rule")
-			}
-			pair := cfg.Pair
-			if pair == "" {
-				pair = name
-			}
-			desired := readYAML(t, filepath.Join("testdata", pair+"-desired.yaml"))
-			live := readYAML(t, filepath.Join("testdata", pair+"-live.yaml"))
-			opts := Options{ArgoCDVersion: cfg.ArgoCDVersion, ServerSideApply: cfg.ServerSideApply, ServerSideDiff: cfg.ServerSideDiff}
-			if cfg.ArgoCDCM != nil {
-				sr, err := ParseArgoCDConfigMap(cfg.ArgoCDCM)
-				if err != nil {
-					t.Fatalf("ParseArgoCDConfigMap: %v", err)
-				}
-				opts.SystemRules = sr
 			}
 			plain := Compare(desired, live, cfg.IgnoreDifferences, opts)
 			opts.RespectIgnoreDifferences = true

@@ -111,7 +111,14 @@ func Read(ctx context.Context, opts Options) (*manifest.LiveState, error) {
 	}
 	r.namespaces(ctx, apps)
 	r.crds(ctx)
-	r.openAPI(dc)
+	for _, app := range apps {
+		// Only the out-of-sync explanation replays rules against live
+		// objects; the schema is megabytes, so read it only then.
+		if app.Status.Sync.Status == v1alpha1.SyncStatusCodeOutOfSync {
+			r.openAPI(dc)
+			break
+		}
+	}
 	return r.state, ctx.Err()
 }
 

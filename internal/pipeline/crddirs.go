@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // loadCRDDirs reads the CustomResourceDefinitions in the YAML and JSON
@@ -101,7 +102,7 @@ func yamlObjects(name, text string, keep func(map[string]any) bool) ([]*manifest
 		if err := dec.Decode(&m); err != nil || m == nil {
 			return nil // not an object
 		}
-		m, _ = numbers(m).(map[string]any)
+		m, _ = values.Unstructure(m).(map[string]any)
 		if !keep(m) {
 			return nil
 		}
@@ -127,25 +128,4 @@ func yamlObjects(name, text string, keep func(map[string]any) bool) ([]*manifest
 		return nil, err
 	}
 	return out, nil
-}
-
-// numbers turns json.Numbers into int64 or float64, the unstructured form.
-func numbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = numbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = numbers(e)
-		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-		f, _ := x.Float64()
-		return f
-	}
-	return v
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
+
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // decodeSlow is decodeDoc's reference path: the JSON round trip alone.
@@ -25,7 +27,7 @@ func decodeSlow(text string) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return unstructure(v), nil
+	return values.Unstructure(v), nil
 }
 
 // decodeEdgeCases are documents where the YAML and JSON data models

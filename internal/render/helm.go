@@ -91,7 +91,7 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 	if only != nil {
 		memo = &ce.cache.docs
 	}
-	manifests, hooks, err := sortManifestsMemo(files, memo)
+	manifests, hooks, err := sortManifests(files, memo)
 	if err != nil {
 		return nil, r.templateError(ce, c, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // clusterScoped are the built-in kinds that have no namespace; objects of
@@ -84,29 +85,7 @@ func decodeDoc(text string) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return unstructure(v), nil
-}
-
-func unstructure(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = unstructure(e)
-		}
-		return x
-	case []any:
-		for i, e := range x {
-			x[i] = unstructure(e)
-		}
-		return x
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-		f, _ := x.Float64()
-		return f
-	}
-	return v
+	return values.Unstructure(v), nil
 }
 
 // objBuilder collects objects, numbering the documents of each source.

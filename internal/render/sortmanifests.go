@@ -35,13 +35,10 @@ type sortedDoc struct {
 // the head falls back to Helm's own decode (sigs.k8s.io/yaml into
 // SimpleHead) whenever the parsed document is not plainly typed, so
 // every head, error and order is Helm's (sortmanifests_test.go).
-func sortManifests(files map[string]string) (manifests, hooks []*sortedDoc, err error) {
-	return sortManifestsMemo(files, nil)
-}
-
-// sortManifestsMemo is sortManifests taking decoded documents from memo
-// when it has their text, and adding those it decodes.
-func sortManifestsMemo(files map[string]string, memo *docMemo) (manifests, hooks []*sortedDoc, err error) {
+//
+// Decoded documents come from memo when it has their text (nil: decode
+// every document), and those decoded are added to it.
+func sortManifests(files map[string]string, memo *docMemo) (manifests, hooks []*sortedDoc, err error) {
 	paths := make([]string, 0, len(files))
 	for p := range files {
 		paths = append(paths, p)

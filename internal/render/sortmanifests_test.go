@@ -61,7 +61,7 @@ func TestSortManifestsMatchesHelm(t *testing.T) {
 func compareSort(t *testing.T, files map[string]string, i int) {
 	t.Helper()
 	wantHooks, wantMans, wantErr := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
-	gotMans, gotHooks, gotErr := sortManifests(files)
+	gotMans, gotHooks, gotErr := sortManifests(files, nil)
 	if (wantErr == nil) != (gotErr == nil) || (wantErr != nil && wantErr.Error() != gotErr.Error()) {
 		t.Errorf("case %d: error %v, Helm: %v", i, gotErr, wantErr)
 		return

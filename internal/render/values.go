@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"helm.sh/helm/v3/pkg/strvals"
 	"sigs.k8s.io/yaml"
@@ -62,19 +61,8 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 		}
 		base = values.MergeMaps(base, m)
 	}
-	for _, forceString := range []bool{false, true} {
-		for _, p := range h.Parameters {
-			if p.ForceString != forceString {
-				continue
-			}
-			set := strvals.ParseInto
-			if forceString {
-				set = strvals.ParseIntoString
-			}
-			if err := set(p.Name+"="+escapeSetValue(p.Value), base); err != nil {
-				return nil, &Error{Loc: appField(t, "helm.parameters"), Err: fmt.Errorf("parameter %s: %w", p.Name, err)}
-			}
-		}
+	if err := values.SetParameters(base, h.Parameters); err != nil {
+		return nil, &Error{Loc: appField(t, "helm.parameters"), Err: err}
 	}
 	for _, p := range h.FileParameters {
 		reader := func(rs []rune) (any, error) {
@@ -88,7 +76,7 @@ func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any,
 			}
 			return string(data), nil
 		}
-		if err := strvals.ParseIntoFile(p.Name+"="+escapeSetValue(p.Path), base, reader); err != nil {
+		if err := strvals.ParseIntoFile(p.Name+"="+values.EscapeSetValue(p.Path), base, reader); err != nil {
 			return nil, &Error{Loc: appField(t, "helm.fileParameters"), Err: fmt.Errorf("file parameter %s (%s): %w", p.Name, p.Path, err)}
 		}
 	}
@@ -131,26 +119,6 @@ func parseValues(data []byte) (map[string]any, error) {
 		m = map[string]any{}
 	}
 	return m, nil
-}
-
-// escapeSetValue mirrors argo-cd util/helm/cmd.go cleanSetParameters:
-// commas not already escaped are escaped so a value is one value, except
-// for `{a,b}` list syntax.
-func escapeSetValue(v string) string {
-	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
-		return v
-	}
-	var b strings.Builder
-	var prev rune
-	for _, c := range v {
-		if c == ',' && prev != '\\' {
-			b.WriteString(`\,`)
-		} else {
-			b.WriteRune(c)
-		}
-		prev = c
-	}
-	return b.String()
 }
 
 // appField is the position of a field of the Target's source in the
