@@ -20,9 +20,10 @@ const gcPercent = 200
 // (2,000 app × envs peaked at 870 MB without it).
 const memoryLimit = 900 << 20
 
-// tuneRuntime applies the GC settings above and starts a CPU profile
-// when SYNCDOCTOR_CPUPROFILE names a file (for performance reports); the
-// returned function stops the profile.
+// tuneRuntime applies the GC settings above, starts a CPU profile when
+// SYNCDOCTOR_CPUPROFILE names a file and arranges an allocation profile
+// when SYNCDOCTOR_MEMPROFILE does (both for performance reports); the
+// returned function stops the CPU profile and writes the allocation one.
 func tuneRuntime(s Streams) func() {
 	if s.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
@@ -30,7 +31,17 @@ func tuneRuntime(s Streams) func() {
 	if s.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	path := s.Getenv("SYNCDOCTOR_CPUPROFILE")
+	stopCPU := startCPUProfile(s, s.Getenv("SYNCDOCTOR_CPUPROFILE"))
+	memPath := s.Getenv("SYNCDOCTOR_MEMPROFILE")
+	return func() {
+		stopCPU()
+		if memPath != "" {
+			writeAllocProfile(s, memPath)
+		}
+	}
+}
+
+func startCPUProfile(s Streams, path string) func() {
 	if path == "" {
 		return func() {}
 	}
@@ -47,5 +58,20 @@ func tuneRuntime(s Streams) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
+	}
+}
+
+// writeAllocProfile writes the "allocs" profile (every allocation since
+// start, sampled), which `go tool pprof -sample_index=alloc_space` reads.
+func writeAllocProfile(s Streams, path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(s.Err, "syncdoctor: allocation profile: %v\n", err)
 	}
 }
