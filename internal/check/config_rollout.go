@@ -61,16 +61,26 @@ func init() { register(configRollout) }
 var kustomizeHashed = regexp.MustCompile(`-[2456789bcdfghkmt]{10}$`)
 
 func runConfigRollout(ctx context.Context, in *Input) []finding.Finding {
+	// Targets are analysed in parallel, each with its own fixer; the
+	// fixers are merged in Target order so the result is deterministic.
+	found := make([][]finding.Finding, len(in.Targets))
+	fixers := make([]*fixer, len(in.Targets))
+	forEachParallel(ctx, len(in.Targets), func(i int) {
+		rd := in.Targets[i]
+		if rd.Err != nil || rd.Target == nil || rd.Target.App == nil {
+			return
+		}
+		fixers[i] = newFixer(in)
+		found[i] = rolloutTarget(ctx, in, rd, fixers[i])
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
 	var out []finding.Finding
 	fx := newFixer(in)
-	for _, rd := range in.Targets {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if rd.Err != nil || rd.Target == nil || rd.Target.App == nil {
-			continue
-		}
-		out = append(out, rolloutTarget(ctx, in, rd, fx)...)
+	for i := range in.Targets {
+		out = append(out, found[i]...)
+		fx.absorb(fixers[i])
 	}
 	return fx.finish(ctx, out)
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -63,6 +64,22 @@ func (fx *fixer) add(f *finding.Finding, rd *Rendered, p crPair, site *crSite, a
 		for _, h := range hash {
 			fx.lib[site.File][h.String()] = h
 		}
+	}
+}
+
+// absorb adds what another fixer recorded (nil: nothing), later records
+// replacing earlier ones as they would in one fixer.
+func (fx *fixer) absorb(o *fixer) {
+	if o == nil {
+		return
+	}
+	maps.Copy(fx.reqs, o.reqs)
+	maps.Copy(fx.marked, o.marked)
+	for file, paths := range o.lib {
+		if fx.lib[file] == nil {
+			fx.lib[file] = map[string]values.Path{}
+		}
+		maps.Copy(fx.lib[file], paths)
 	}
 }
 

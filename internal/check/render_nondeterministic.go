@@ -167,7 +167,7 @@ func usesRandom(in *Input, c *chart.Chart) bool {
 
 func chartUsesRandom(c *chart.Chart) bool {
 	for _, t := range c.Templates {
-		if randomFuncs.Match(t.Data) {
+		if namesRandomFunc(string(t.Data)) {
 			return true
 		}
 	}
