@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"golang.org/x/sync/errgroup"
 
@@ -67,7 +68,10 @@ func runOne(ctx context.Context, c *Check, in *Input) (out []finding.Finding) {
 			}}
 		}
 	}()
-	fs := c.Run(ctx, in)
+	// The label attributes CPU profile samples (SYNCDOCTOR_CPUPROFILE) to
+	// the check, including its renders on other goroutines.
+	var fs []finding.Finding
+	pprof.Do(ctx, pprof.Labels("check", c.ID), func(ctx context.Context) { fs = c.Run(ctx, in) })
 	sev := c.Severity
 	override := in.Config != nil && in.Config.Check(c.ID).Severity != nil
 	if override {

@@ -296,7 +296,7 @@ func (r *Renderer) guardRender(ce *chartEntry, c *chart.Chart, vals map[string]a
 	var walk func(ch *chart.Chart, scope map[string]any) error
 	walk = func(ch *chart.Chart, scope map[string]any) error {
 		for _, f := range ch.Templates {
-			for _, s := range ce.sitesOf(f) {
+			for _, s := range ce.sitesOf(r, f) {
 				if err := r.checkSite(ce, f, s, scope); err != nil {
 					return err
 				}
@@ -382,8 +382,9 @@ func asMap(v any) map[string]any {
 }
 
 // sitesOf returns the guarded calls of a template file, parsing it once
-// per chart entry (the files are shared by every render of the chart).
-func (ce *chartEntry) sitesOf(f *chart.File) []guardSite {
+// per chart entry (the files are shared by every render of the chart)
+// and once per text across charts (sitesByText).
+func (ce *chartEntry) sitesOf(r *Renderer, f *chart.File) []guardSite {
 	ce.sitesMu.Lock()
 	defer ce.sitesMu.Unlock()
 	if s, ok := ce.sites[f]; ok {
@@ -392,8 +393,31 @@ func (ce *chartEntry) sitesOf(f *chart.File) []guardSite {
 	if ce.sites == nil {
 		ce.sites = map[*chart.File][]guardSite{}
 	}
-	s := templateSites(f.Name, f.Data)
+	s := r.sitesByText(f.Name, f.Data)
 	ce.sites[f] = s
+	return s
+}
+
+// siteScanName is the template name a text is parsed under when its
+// sites are shared by every file with that text.
+const siteScanName = "syncdoctor-guard-scan"
+
+// sitesByText is templateSites shared across files with the same text: a
+// library chart is loaded again with every chart that depends on it, and
+// monorepo charts are often copies of one another. A file's sites depend
+// on its name only through which parse tree is the file's own (rootDot),
+// so a text that names neither the file nor siteScanName (no define can
+// then be called either) has the same sites under siteScanName.
+func (r *Renderer) sitesByText(name string, data []byte) []guardSite {
+	text := string(data)
+	if strings.Contains(text, name) || strings.Contains(text, siteScanName) {
+		return templateSites(name, data)
+	}
+	if s, ok := r.sites.Load(text); ok {
+		return s.([]guardSite)
+	}
+	s := templateSites(siteScanName, data)
+	r.sites.Store(text, s)
 	return s
 }
 

@@ -74,6 +74,9 @@ type Renderer struct {
 	// hostile holds the chart keys whose in-process render timed out
 	// (isolate.go); they are never rendered in-process again.
 	hostile map[string]bool
+	// sites holds the guarded calls of template texts (guard.go
+	// sitesByText): text → []guardSite.
+	sites sync.Map
 }
 
 // New returns a Renderer with defaults filled in.

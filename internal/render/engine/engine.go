@@ -49,12 +49,21 @@ type Parsed struct {
 	// error), so executors are reused instead of cloning the set (and its
 	// function maps) for every render.
 	pool sync.Pool
+	// funcs is the function map the templates were parsed with (Helm's).
+	funcs template.FuncMap
+	// funcPools holds the pools of executors with replaced functions
+	// (funcset.go), by funcSetKey.
+	funcPools sync.Map
 }
 
 // executor is a clone of Parsed.root with its own late-bound functions.
 type executor struct {
 	t     *template.Template
 	names map[string]int
+	// over are the replaced functions of the current render, for an
+	// executor from a funcSetPool (overPool); nil otherwise.
+	over     template.FuncMap
+	overPool *funcSetPool
 }
 
 func (p *Parsed) executor() (*executor, error) {
@@ -108,7 +117,8 @@ func Parse(c *chart.Chart) *Parsed {
 	p := &Parsed{keys: sortedKeys(texts)}
 	t := template.New("gotpl")
 	t.Option("missingkey=zero")
-	t.Funcs(funcMap())
+	p.funcs = funcMap()
+	t.Funcs(p.funcs)
 	for _, name := range p.keys {
 		if _, err := t.New(name).Parse(texts[name]); err != nil {
 			p.err = parseError(name, err)
@@ -152,8 +162,9 @@ func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name st
 // RenderFuncs is Render with the template functions in funcs replacing
 // Helm's for this render. It is an analysis tool, not Helm: checks use it
 // to see through functions that hide their input (a hash of the config
-// in a checksum annotation). Executors with replaced functions are not
-// pooled.
+// in a checksum annotation). Renders replacing the same names of Helm's
+// functions with functions of the same types share pooled executors
+// (funcset.go); other replacements get a clone of their own.
 func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(name string) bool, funcs template.FuncMap) (rendered map[string]string, err error) {
 	if p.err != nil {
 		return map[string]string{}, p.err
@@ -165,22 +176,14 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 	}()
 	scopes := map[string]scope{}
 	scopeChart(c, scopes, vals)
-	x, err := p.executor()
+	x, err := p.renderExecutor(funcs)
 	if err != nil {
 		return map[string]string{}, err
 	}
-	if len(funcs) == 0 {
+	if x.overPool != nil {
+		defer putFuncSetExecutor(x)
+	} else if len(funcs) == 0 {
 		defer p.pool.Put(x)
-	} else {
-		// A clone of the executor: the pooled one keeps Helm's functions.
-		t, err := x.t.Clone()
-		p.pool.Put(x)
-		if err != nil {
-			return map[string]string{}, err
-		}
-		x = &executor{t: t, names: map[string]int{}}
-		bindLateFuncs(t, x.names)
-		t.Funcs(funcs)
 	}
 	t := x.t
 	rendered = make(map[string]string, len(p.keys))
@@ -203,6 +206,32 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 		rendered[name] = strings.ReplaceAll(buf.String(), "<no value>", "")
 	}
 	return rendered, nil
+}
+
+// renderExecutor returns the executor for a render with funcs replacing
+// Helm's functions: a pooled one, or a clone of its own when a
+// replacement has no trampoline (funcSetKey).
+func (p *Parsed) renderExecutor(funcs template.FuncMap) (*executor, error) {
+	if len(funcs) == 0 {
+		return p.executor()
+	}
+	if key, ok := p.funcSetKey(funcs); ok {
+		return p.funcSetExecutor(key, funcs)
+	}
+	x, err := p.executor()
+	if err != nil {
+		return nil, err
+	}
+	// A clone of the executor: the pooled one keeps Helm's functions.
+	t, err := x.t.Clone()
+	p.pool.Put(x)
+	if err != nil {
+		return nil, err
+	}
+	x = &executor{t: t, names: map[string]int{}}
+	bindLateFuncs(t, x.names)
+	t.Funcs(funcs)
+	return x, nil
 }
 
 // scope is what one template executes with: its chart's values map

@@ -392,3 +392,58 @@ func TestRenderFuncs(t *testing.T) {
 		t.Errorf("replaced function leaked into a plain render: %q", plain["f/templates/a.yaml"])
 	}
 }
+
+// TestRenderFuncsPooled renders with replacement maps of the same names
+// one after another and at once: each render sees its own replacement
+// (the pooled executors' trampolines), variadic replacements work, a
+// replacement of another type falls back to a clone, and plain renders
+// keep Helm's functions.
+func TestRenderFuncsPooled(t *testing.T) {
+	c := &chart.Chart{Metadata: &chart.Metadata{Name: "f", Version: "1.0.0", APIVersion: "v2"}, Values: map[string]any{"v": "abc"}}
+	c.Templates = []*chart.File{{Name: "templates/a.yaml", Data: []byte(`{{ .Values.v | sha256sum }} {{ tpl "{{ .Values.v | sha1sum }}" . }} {{ list 1 2 | len }}`)}}
+	p := Parse(c)
+	vals := renderValues(t, c, map[string]any{})
+	with := func(tag string) template.FuncMap {
+		return template.FuncMap{
+			"sha256sum": func(s string) string { return tag + "(" + s + ")" },
+			"sha1sum":   func(s string) string { return tag + "1(" + s + ")" },
+			"list":      func(v ...any) []any { return append(v, tag) },
+		}
+	}
+	const n = 24
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			tag := fmt.Sprintf("T%d", i)
+			got, err := p.RenderFuncs(c, vals, nil, with(tag))
+			want := fmt.Sprintf("%s(abc) %s1(abc) 3", tag, tag)
+			switch {
+			case err != nil:
+				errs <- err
+			case got["f/templates/a.yaml"] != want:
+				errs <- fmt.Errorf("render %d: %q, want %q", i, got["f/templates/a.yaml"], want)
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if _, ok := p.funcPools.Load("list\x00sha1sum\x00sha256sum"); !ok {
+		t.Error("renders with the same replaced names were not pooled")
+	}
+	other, err := p.RenderFuncs(c, vals, nil, template.FuncMap{"sha256sum": func(s any) string { return "any" }})
+	if err != nil || !strings.HasPrefix(other["f/templates/a.yaml"], "any ") {
+		t.Errorf("replacement of another type: %q, %v", other["f/templates/a.yaml"], err)
+	}
+	plain, err := p.Render(c, vals, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := p.Render(c, vals, nil); plain["f/templates/a.yaml"] != want["f/templates/a.yaml"] || strings.Contains(plain["f/templates/a.yaml"], "T") {
+		t.Errorf("replaced function leaked into a plain render: %q", plain["f/templates/a.yaml"])
+	}
+}
