@@ -14,6 +14,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // renderHelm renders the chart with the given user values the way
@@ -54,7 +55,7 @@ func (r *Renderer) renderHelm(ce *chartEntry, t *target.Target, vals map[string]
 			return nil, err
 		}
 	}
-	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(c, vals, opts, caps, skipSchema)
+	renderVals, err := values.ToRenderValues(c, vals, opts, caps, skipSchema)
 	if err != nil {
 		return nil, &Error{Loc: chartLoc, Err: err}
 	}

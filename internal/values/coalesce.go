@@ -29,7 +29,7 @@ type Effective struct {
 // ToRenderValues). Here a user null deletes the key when the chart has a
 // default for it, and stays as null when it does not; user maps merge into
 // default maps; globals flow from parents to subcharts. The values come from
-// chartutil.CoalesceValues itself, so they are exactly Helm's; the origins
+// CoalesceValues, which gives chartutil.CoalesceValues's result; the origins
 // are recomputed by precedence (user layers, last first; then chart defaults
 // top-down; for a subchart's globals, the parent's globals first).
 //
@@ -40,7 +40,7 @@ type Effective struct {
 // position of the chart's values.yaml.
 func Coalesce(c *chart.Chart, dir string, layers ...*Layer) (*Effective, error) {
 	user, _ := Merge(layers...)
-	vals, err := chartutil.CoalesceValues(c, user)
+	vals, err := CoalesceValues(c, user)
 	if err != nil {
 		return nil, fmt.Errorf("coalesce values of chart %s: %w", c.Name(), err)
 	}
