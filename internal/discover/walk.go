@@ -10,7 +10,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -32,7 +35,8 @@ func (d *discoverer) walk(ctx context.Context) error {
 		return fmt.Errorf("discover: checkout root %s is not a directory", d.root)
 	}
 	seenTF := map[string]bool{}
-	return filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+	var manifests [][2]string // absolute and checkout-relative path, in walk order
+	err = filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
@@ -80,12 +84,42 @@ func (d *discoverer) walk(ctx context.Context) error {
 		if e.Type()&fs.ModeSymlink == 0 && !e.Type().IsRegular() {
 			return nil
 		}
-		data, ok := d.readManifest(p, rel)
-		if ok {
-			d.yamlFile(rel, data)
-		}
+		manifests = append(manifests, [2]string{p, rel})
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	d.readManifests(ctx, manifests)
+	return ctx.Err()
+}
+
+// readManifests reads and parses the candidate manifests on every core,
+// each into a discoverer of its own, and adds their apps and problems in
+// walk order: reading and parsing hundreds of Application files was a
+// tenth of a 500-app run spent on one core.
+func (d *discoverer) readManifests(ctx context.Context, files [][2]string) {
+	subs := make([]*discoverer, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(files) && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
+				sub := &discoverer{opts: d.opts, root: d.root, log: d.log}
+				if data, ok := sub.readManifest(files[i][0], files[i][1]); ok {
+					sub.yamlFile(files[i][1], data)
+				}
+				subs[i] = sub
+			}
+		})
+	}
+	wg.Wait()
+	for _, sub := range subs {
+		if sub != nil {
+			d.apps = append(d.apps, sub.apps...)
+			d.problems = append(d.problems, sub.problems...)
+		}
+	}
 }
 
 // skipDir reports whether a directory is left out: VCS metadata, vendored

@@ -145,7 +145,9 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 			return nil, err
 		}
 	}
+	start := time.Now()
 	findings := runChecks(ctx, in, opts)
+	logger.Debug("checked", "findings", len(findings), "took", time.Since(start))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -159,12 +161,14 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 // root (the checkout, or a base revision's copy of it).
 func renderCheckout(ctx context.Context, root string, cfg *config.Config, repos *resolve.RepoMap, kube string, apiVersions []string,
 	opts Options, logger *slog.Logger, progress func(done, total int, current string)) (*state, *render.Renderer, error) {
+	start := time.Now()
 	disc, err := discover.Discover(ctx, discover.Options{
 		Root: root, Exclude: cfg.IgnorePaths, LocalDir: repos.LocalDir, Logger: logger,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	logger.Debug("discovered", "root", root, "apps", len(disc.Apps), "took", time.Since(start))
 	renderer := render.New(render.Options{
 		Root: root, KubeVersion: kube, APIVersions: apiVersions,
 		Timeout: opts.Timeout, MaxOutputBytes: opts.MaxOutputBytes,
@@ -177,9 +181,11 @@ func renderCheckout(ctx context.Context, root string, cfg *config.Config, repos 
 	}
 	st.problems = append(st.problems, disc.Problems...)
 	st.addApps(dropTerraformInputs(disc.Apps))
+	start = time.Now()
 	if err := st.renderAll(ctx); err != nil {
 		return nil, nil, err
 	}
+	logger.Debug("rendered", "root", root, "targets", len(st.rendered), "took", time.Since(start))
 	return st, renderer, nil
 }
 
