@@ -46,6 +46,21 @@ func targetLayers(in *Input, r *Rendered) []*userLayer {
 	return ls
 }
 
+// fileLayer parses a values file (or a chart's values.yaml) once per run: every environment of
+// every app layering base.yaml reads the same file, and nothing changes
+// a file's layer afterwards. nil when the file cannot be read or parsed.
+func fileLayer(in *Input, file string) *values.Layer {
+	l, _ := in.Memo("values-layer:"+file, func() any {
+		data, err := in.Files.ReadFile(file)
+		if err != nil {
+			return (*values.Layer)(nil)
+		}
+		l, _ := values.ParseBytes(file, data) // duplicate keys: Helm's value is kept, positions too
+		return l
+	}).(*values.Layer)
+	return l
+}
+
 func buildLayers(in *Input, r *Rendered) []*userLayer {
 	t := r.Target
 	var out []*userLayer
@@ -53,12 +68,7 @@ func buildLayers(in *Input, r *Rendered) []*userLayer {
 		if in.Files == nil {
 			break
 		}
-		data, err := in.Files.ReadFile(vf)
-		if err != nil {
-			continue
-		}
-		l, _ := values.ParseBytes(vf, data) // duplicate keys: Helm's value is kept, positions too
-		if l != nil {
+		if l := fileLayer(in, vf); l != nil {
 			out = append(out, &userLayer{Layer: l, Kind: "file"})
 		}
 	}
@@ -136,17 +146,7 @@ func chartDefaults(in *Input, r *Rendered) *values.Layer {
 	if in.Files == nil || r.Target.Dir == "" {
 		return nil
 	}
-	file := path.Join(r.Target.Dir, "values.yaml")
-	v := in.Memo("chart-values:"+file, func() any {
-		data, err := in.Files.ReadFile(file)
-		if err != nil {
-			return (*values.Layer)(nil)
-		}
-		l, _ := values.ParseBytes(file, data)
-		return l
-	})
-	l, _ := v.(*values.Layer)
-	return l
+	return fileLayer(in, path.Join(r.Target.Dir, "values.yaml"))
 }
 
 // effectiveValue is the value the chart sees at p: the user's if set,
