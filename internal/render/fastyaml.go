@@ -21,7 +21,13 @@ import (
 // caller takes the exact slow path; parse errors also go there, so error
 // messages stay the slow path's. render/fastyaml_test.go proves both paths
 // equal on every fixture and on the edge cases.
+//
+// The hand-written block YAML decoder (blockyaml.go) answers first; what
+// it does not accept goes through yaml.v2 as before.
 func decodeFast(text string) (v any, ok bool) {
+	if v, ok := decodeBlockYAML(text); ok {
+		return v, true
+	}
 	var y any
 	if err := yamlv2.Unmarshal([]byte(text), &y); err != nil {
 		return nil, false
