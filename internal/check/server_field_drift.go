@@ -87,8 +87,12 @@ func serverFieldFinding(in *Input, r *Rendered, obj *manifest.Object, opts diffs
 	app := r.Target.App
 	rules := app.App.Spec.IgnoreDifferences
 	var drifts []diffsem.Drift
+	predicted := diffsem.PredictServerFields(obj.Content, opts)
+	if len(predicted) == 0 {
+		return finding.Finding{}, false // most objects: no copy needed
+	}
 	live := values.DeepCopyValue(obj.Content).(map[string]any)
-	for _, d := range diffsem.PredictServerFields(obj.Content, opts) {
+	for _, d := range predicted {
 		one := values.DeepCopyValue(obj.Content).(map[string]any)
 		if !rewrite(one, d) {
 			continue

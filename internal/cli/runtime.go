@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 )
@@ -67,6 +68,9 @@ func startCPUProfile(s Streams, path string) func() {
 // writeAllocProfile writes the "allocs" profile (every allocation since
 // start, sampled), which `go tool pprof -sample_index=alloc_space` reads.
 func writeAllocProfile(s Streams, path string) {
+	// The profile holds what the last completed collection saw; with the
+	// raised GOGC that can be long before exit.
+	runtime.GC()
 	f, err := os.Create(path)
 	if err == nil {
 		err = pprof.Lookup("allocs").WriteTo(f, 0)

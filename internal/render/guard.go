@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -544,7 +545,7 @@ func (r *Renderer) guardTplStrings(c *chart.Chart, vals map[string]any, loc func
 // chartCallsTpl reports whether any template of the chart tree names tpl.
 func chartCallsTpl(c *chart.Chart) bool {
 	for _, f := range c.Templates {
-		if strings.Contains(string(f.Data), "tpl") {
+		if bytes.Contains(f.Data, []byte("tpl")) { // no copy of the text
 			return true
 		}
 	}
