@@ -77,6 +77,9 @@ type Renderer struct {
 	// sites holds the guarded calls of template texts (guard.go
 	// sitesByText): text → []guardSite.
 	sites sync.Map
+	// valueReads holds each value file read (values.go readValueFile):
+	// checkout-relative path → its bytes or error.
+	valueReads sync.Map
 }
 
 // New returns a Renderer with defaults filled in.

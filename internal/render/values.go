@@ -27,22 +27,46 @@ import (
 //  4. fileParameters (`--set-file`), read relative to the chart directory.
 //
 // The result is what the chart's defaults are later coalesced under.
+// readValueFile reads a checkout-relative value file once per Renderer
+// (one run over one checkout): every environment of every app layering a
+// shared base.yaml names the same file. Errors are kept too.
+func (r *Renderer) readValueFile(vf string) ([]byte, error) {
+	type read struct {
+		data []byte
+		err  error
+	}
+	if v, ok := r.valueReads.Load(vf); ok {
+		return v.(read).data, v.(read).err
+	}
+	data, err := r.readValueFileUncached(vf)
+	r.valueReads.Store(vf, read{data, err})
+	return data, err
+}
+
+func (r *Renderer) readValueFileUncached(vf string) ([]byte, error) {
+	abs, err := r.inRoot(vf)
+	if err != nil {
+		return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file: %w", err)}
+	}
+	// A value file larger than the output limit is refused before it
+	// is read: parsing 50 MB of YAML takes longer than the render
+	// timeout and cannot be interrupted.
+	if st, err := os.Stat(abs); err == nil && st.Size() > int64(r.opts.MaxOutputBytes) {
+		return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file %s is %d bytes, larger than the limit of %d", vf, st.Size(), r.opts.MaxOutputBytes)}
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("reading value file %s: %w", vf, err)}
+	}
+	return data, nil
+}
+
 func (r *Renderer) userValues(t *target.Target, ce *chartEntry) (map[string]any, error) {
 	base := map[string]any{}
 	for _, vf := range t.ValueFiles {
-		abs, err := r.inRoot(vf)
+		data, err := r.readValueFile(vf)
 		if err != nil {
-			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file: %w", err)}
-		}
-		// A value file larger than the output limit is refused before it
-		// is read: parsing 50 MB of YAML takes longer than the render
-		// timeout and cannot be interrupted.
-		if st, err := os.Stat(abs); err == nil && st.Size() > int64(r.opts.MaxOutputBytes) {
-			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("value file %s is %d bytes, larger than the limit of %d", vf, st.Size(), r.opts.MaxOutputBytes)}
-		}
-		data, err := os.ReadFile(abs)
-		if err != nil {
-			return nil, &Error{Loc: finding.Location{File: vf}, Err: fmt.Errorf("reading value file %s: %w", vf, err)}
+			return nil, err
 		}
 		m, err := r.parsedValueFile(data)
 		if err != nil {
