@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -27,6 +28,9 @@ type chartEntry struct {
 	chart *chart.Chart
 	// dir is the checkout-relative chart directory; "" for remote charts.
 	dir string
+	// pullLoc is where a remote chart's pull error is located (the chart
+	// field of the Application that pulled it).
+	pullLoc finding.Location
 	// files maps the chart's template and CRD files (shared, never copied)
 	// to checkout-relative paths; a file from a .tgz maps to the archive.
 	files map[*chart.File]string
@@ -48,9 +52,11 @@ func (r *Renderer) chartFor(ctx context.Context, t *target.Target) (*chartEntry,
 		r.charts[key] = ce
 	}
 	r.mu.Unlock()
+	pullLoc := finding.Location{File: appField(t, "chart").File, Line: appField(t, "chart").Line}
 	ce.once.Do(func() {
 		if t.Kind == target.SourceRemoteHelm {
-			ce.chart, ce.err = r.pullChart(ctx, t.Source.RepoURL, t.Source.Chart, t.Source.TargetRevision, finding.Location{File: appField(t, "chart").File, Line: appField(t, "chart").Line})
+			ce.pullLoc = pullLoc
+			ce.chart, ce.err = r.pullChart(ctx, t.Source.RepoURL, t.Source.Chart, t.Source.TargetRevision, pullLoc)
 			if ce.err == nil {
 				ce.err = r.resolveDeps(ctx, ce, ce.chart, "", nil)
 			}
@@ -59,6 +65,15 @@ func (r *Renderer) chartFor(ctx context.Context, t *target.Target) (*chartEntry,
 		ce.dir = filepath.ToSlash(filepath.Clean(t.Dir))
 		ce.chart, ce.err = r.loadChartDir(ctx, ce, ce.dir, nil)
 	})
+	// A pull error is located at the chart field of the Application that
+	// pulled first, which depends on render order: each Target gets it at
+	// its own Application's field.
+	var e *Error
+	if errors.As(ce.err, &e) && t.Kind == target.SourceRemoteHelm && e.Loc == ce.pullLoc && pullLoc != ce.pullLoc {
+		own := *e
+		own.Loc = pullLoc
+		return ce, &own
+	}
 	return ce, ce.err
 }
 
