@@ -133,9 +133,11 @@ func Offline(ctx context.Context, opts Options) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	files := newFileCache(root)
+	renderer.LoadedFiles(files.seed) // chart files are not read twice
 	in := &check.Input{
 		Apps: st.apps, Targets: st.rendered, Problems: st.problems, Config: cfg,
-		Renderer: renderer, Files: newFileCache(root), ArgoCDCM: argocdCM,
+		Renderer: renderer, Files: files, ArgoCDCM: argocdCM,
 	}
 	if in.CRDs, err = loadCRDDirs(root, opts.CRDDirs); err != nil {
 		return nil, err

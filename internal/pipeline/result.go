@@ -67,18 +67,31 @@ func newFileCache(root string) *fileCache {
 // ReadFile returns the bytes of a checkout-relative file.
 func (c *fileCache) ReadFile(rel string) ([]byte, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if b, ok := c.data[rel]; ok {
+	b, ok := c.data[rel]
+	c.mu.Unlock()
+	if ok {
 		return b, nil
 	}
 	p := filepath.Join(c.root, filepath.FromSlash(rel))
 	if r, err := filepath.Rel(c.root, p); err != nil || strings.HasPrefix(r, "..") {
 		return nil, os.ErrNotExist
 	}
+	// Read without the lock: checks on other cores read other files.
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
 	c.data[rel] = b
+	c.mu.Unlock()
 	return b, nil
+}
+
+// seed adds files already read (the chart files the renderer loaded).
+func (c *fileCache) seed(rel string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.data[rel]; !ok {
+		c.data[rel] = data
+	}
 }

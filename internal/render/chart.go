@@ -109,6 +109,9 @@ func (r *Renderer) loadChartDir(ctx context.Context, ce *chartEntry, dir string,
 		return nil, &Error{Loc: finding.Location{File: chartYAML}, Err: fmt.Errorf("loading chart: %w", err)}
 	}
 	r.mapFiles(ce, c, dir, abs)
+	for _, f := range c.Raw {
+		r.loaded.Store(path.Join(dir, f.Name), f.Data)
+	}
 	if err := r.resolveDeps(ctx, ce, c, dir, stack); err != nil {
 		return nil, err
 	}
@@ -258,4 +261,14 @@ func (r *Renderer) rels(abs []string) []string {
 		out[i] = r.rel(a)
 	}
 	return out
+}
+
+// LoadedFiles calls fn with every checkout file the Renderer loaded as
+// part of a chart directory (checkout-relative slash path and the bytes
+// read), so that checks reading chart files need not read them again.
+func (r *Renderer) LoadedFiles(fn func(rel string, data []byte)) {
+	r.loaded.Range(func(k, v any) bool {
+		fn(k.(string), v.([]byte))
+		return true
+	})
 }

@@ -80,6 +80,9 @@ type Renderer struct {
 	// valueReads holds each value file read (values.go readValueFile):
 	// checkout-relative path → its bytes or error.
 	valueReads sync.Map
+	// loaded holds the files of the chart directories loaded
+	// (LoadedFiles): checkout-relative path → bytes.
+	loaded sync.Map
 }
 
 // New returns a Renderer with defaults filled in.
