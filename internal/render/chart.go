@@ -28,6 +28,9 @@ type chartEntry struct {
 	chart *chart.Chart
 	// dir is the checkout-relative chart directory; "" for remote charts.
 	dir string
+	// loadedDirs are the absolute directories the chart tree was loaded
+	// from (depcache.go).
+	loadedDirs []string
 	// pullLoc is where a remote chart's pull error is located (the chart
 	// field of the Application that pulled it).
 	pullLoc finding.Location
@@ -101,6 +104,7 @@ func (r *Renderer) loadChartDir(ctx context.Context, ce *chartEntry, dir string,
 		}
 	}
 	stack = append(stack, abs)
+	ce.loadedDirs = append(ce.loadedDirs, abs)
 	if err := r.checkSymlinks(abs); err != nil {
 		return nil, asError(err, finding.Location{File: dir})
 	}
@@ -210,7 +214,7 @@ func (r *Renderer) resolveDeps(ctx context.Context, ce *chartEntry, c *chart.Cha
 			if !path.IsAbs(subDir) {
 				subDir = path.Join(dir, subDir)
 			}
-			sub, err = r.loadChartDir(ctx, ce, path.Clean(subDir), stack)
+			sub, err = r.loadDependencyDir(ctx, ce, path.Clean(subDir), stack)
 			if err != nil {
 				return &Error{Loc: loc, Err: fmt.Errorf("dependency %s (%s): %w", dep.Name, dep.Repository, err)}
 			}

@@ -83,6 +83,9 @@ type Renderer struct {
 	// loaded holds the files of the chart directories loaded
 	// (LoadedFiles): checkout-relative path → bytes.
 	loaded sync.Map
+	// deps holds chart directories loaded as file:// dependencies
+	// (depcache.go): absolute directory → *depLoad.
+	deps sync.Map
 }
 
 // New returns a Renderer with defaults filled in.
