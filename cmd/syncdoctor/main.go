@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/syncdoctor/syncdoctor/internal/cli"
+	_ "github.com/syncdoctor/syncdoctor/internal/kubei18n" // before kubectl's package inits
 )
 
 func main() {
