@@ -51,19 +51,17 @@ type Parsed struct {
 	pool sync.Pool
 	// funcs is the function map the templates were parsed with (Helm's).
 	funcs template.FuncMap
-	// funcPools holds the pools of executors with replaced functions
-	// (funcset.go), by funcSetKey.
-	funcPools sync.Map
 }
 
 // executor is a clone of Parsed.root with its own late-bound functions.
 type executor struct {
 	t     *template.Template
 	names map[string]int
-	// over are the replaced functions of the current render, for an
-	// executor from a funcSetPool (overPool); nil otherwise.
-	over     template.FuncMap
-	overPool *funcSetPool
+	// over are the replaced functions of the current render (nil in a
+	// plain render), which the trampolines of the names in tramps call
+	// (funcset.go).
+	over   template.FuncMap
+	tramps map[string]bool
 }
 
 func (p *Parsed) executor() (*executor, error) {
@@ -180,10 +178,11 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 	if err != nil {
 		return map[string]string{}, err
 	}
-	if x.overPool != nil {
-		defer putFuncSetExecutor(x)
-	} else if len(funcs) == 0 {
-		defer p.pool.Put(x)
+	if x.over != nil || len(funcs) == 0 {
+		defer func() {
+			unbindReplacements(x)
+			p.pool.Put(x)
+		}()
 	}
 	t := x.t
 	rendered = make(map[string]string, len(p.keys))
@@ -210,17 +209,18 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 
 // renderExecutor returns the executor for a render with funcs replacing
 // Helm's functions: a pooled one, or a clone of its own when a
-// replacement has no trampoline (funcSetKey).
+// replacement has no trampoline (replaceable).
 func (p *Parsed) renderExecutor(funcs template.FuncMap) (*executor, error) {
 	if len(funcs) == 0 {
 		return p.executor()
 	}
-	if key, ok := p.funcSetKey(funcs); ok {
-		return p.funcSetExecutor(key, funcs)
-	}
 	x, err := p.executor()
 	if err != nil {
 		return nil, err
+	}
+	if p.replaceable(funcs) {
+		p.bindReplacements(x, funcs)
+		return x, nil
 	}
 	// A clone of the executor: the pooled one keeps Helm's functions.
 	t, err := x.t.Clone()

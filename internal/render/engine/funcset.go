@@ -2,77 +2,68 @@ package engine
 
 import (
 	"reflect"
-	"slices"
-	"strings"
-	"sync"
 	"text/template"
 )
 
-// Renders with replaced functions (RenderFuncs) are pooled too: cloning
-// the template set and its two function maps of ~200 entries cost more
-// than executing the few templates an analysis render runs. A replacement
-// is usually made per Target (it captures the Target's chart label), so
-// executors are pooled by the names they replace, not by the map: each
-// replaced name is bound once, in the clone, to a trampoline that calls
-// the function the current render supplied (executor.over).
+// Renders with replaced functions (RenderFuncs) use the pooled executors
+// too: cloning the template set and its two function maps of ~200
+// entries cost more than executing the few templates an analysis render
+// runs. A replacement is usually made per Target (it captures the
+// Target's chart label), so an executor binds each replaced name once,
+// to a trampoline that calls the function the current render supplied
+// (executor.over) or, in a plain render, Helm's own. A trampoline has the
+// type of Helm's function and calls it with the same arguments, so a
+// plain render on such an executor is Helm's render; only the cost of
+// that call differs (engine_test.go renders every chart after replaced
+// renders and compares with Helm).
 
-// funcSetPool is the executor pool of one set of replaced names.
-type funcSetPool struct {
-	pool sync.Pool
-}
-
-// funcSetKey names the set of replaced functions; ok is false when a
-// replacement is not like Helm's function of that name (a new name, or
-// another type), which the trampolines cannot stand in for.
-func (p *Parsed) funcSetKey(funcs template.FuncMap) (key string, ok bool) {
-	names := make([]string, 0, len(funcs))
+// replaceable reports whether every function in funcs stands in for
+// Helm's function of that name and type, which a trampoline can bind; a
+// new name or another type gets an executor of its own.
+func (p *Parsed) replaceable(funcs template.FuncMap) bool {
 	for name, f := range funcs {
 		orig, found := p.funcs[name]
 		if !found || f == nil || reflect.TypeOf(f) != reflect.TypeOf(orig) {
-			return "", false
+			return false
 		}
-		names = append(names, name)
 	}
-	slices.Sort(names)
-	return strings.Join(names, "\x00"), true
+	return true
 }
 
-// funcSetExecutor returns an executor whose functions named in funcs call
-// funcs' for this render; put it back with putFuncSetExecutor.
-func (p *Parsed) funcSetExecutor(key string, funcs template.FuncMap) (*executor, error) {
-	v, _ := p.funcPools.LoadOrStore(key, &funcSetPool{})
-	fp := v.(*funcSetPool)
-	if x, ok := fp.pool.Get().(*executor); ok {
-		clear(x.names)
-		x.over, x.overPool = funcs, fp
-		return x, nil
-	}
-	t, err := p.root.Clone()
-	if err != nil {
-		return nil, err
-	}
-	x := &executor{t: t, names: map[string]int{}, over: funcs, overPool: fp}
-	bindLateFuncs(t, x.names)
-	tramps := template.FuncMap{}
+// bindReplacements gives x trampolines for the names in funcs it has none
+// for yet, and makes funcs its replacements until unbindReplacements.
+func (p *Parsed) bindReplacements(x *executor, funcs template.FuncMap) {
+	missing := template.FuncMap{}
 	for name := range funcs {
-		tramps[name] = trampoline(x, name, reflect.TypeOf(p.funcs[name]))
+		if !x.tramps[name] {
+			missing[name] = trampoline(x, name, p.funcs[name])
+		}
 	}
-	t.Funcs(tramps)
-	return x, nil
+	if len(missing) > 0 {
+		if x.tramps == nil {
+			x.tramps = map[string]bool{}
+		}
+		for name := range missing {
+			x.tramps[name] = true
+		}
+		x.t.Funcs(missing)
+	}
+	x.over = funcs
 }
 
-// putFuncSetExecutor returns x to its pool, forgetting the replacements.
-func putFuncSetExecutor(x *executor) {
-	fp := x.overPool
-	x.over = nil
-	fp.pool.Put(x)
-}
+// unbindReplacements makes x's trampolines call Helm's functions again.
+func unbindReplacements(x *executor) { x.over = nil }
 
-// trampoline is a function of type typ that calls x's current replacement
-// of name with its arguments.
-func trampoline(x *executor, name string, typ reflect.Type) any {
+// trampoline is a function of orig's type that calls x's current
+// replacement of name, or orig when there is none.
+func trampoline(x *executor, name string, orig any) any {
+	ov := reflect.ValueOf(orig)
+	typ := ov.Type()
 	return reflect.MakeFunc(typ, func(args []reflect.Value) []reflect.Value {
-		f := reflect.ValueOf(x.over[name])
+		f := ov
+		if r, ok := x.over[name]; ok {
+			f = reflect.ValueOf(r)
+		}
 		if typ.IsVariadic() {
 			return f.CallSlice(args)
 		}
