@@ -41,6 +41,18 @@ type docChunk struct {
 // decoder.go: a line starting with "---" and followed by nothing or a
 // comment). Empty documents are dropped.
 func splitDocs(text string) []docChunk {
+	if !strings.HasPrefix(text, "---") && !strings.Contains(text, "\n---") {
+		// One document, the whole text (most rendered files): no copy.
+		if first := firstContentLine(text); first > 0 {
+			return []docChunk{{text: text, line: first}}
+		}
+		return nil
+	}
+	return splitDocLines(text)
+}
+
+// splitDocLines is splitDocs line by line, for texts with "---" lines.
+func splitDocLines(text string) []docChunk {
 	var out []docChunk
 	var cur strings.Builder
 	first := 0
@@ -66,6 +78,21 @@ func splitDocs(text string) []docChunk {
 	}
 	flush()
 	return out
+}
+
+// firstContentLine is the 1-based number of the first line that is
+// neither blank nor a comment, 0 when there is none.
+func firstContentLine(text string) int {
+	for n := 1; ; n++ {
+		ln, rest, more := strings.Cut(text, "\n")
+		if t := strings.TrimSpace(ln); t != "" && !strings.HasPrefix(t, "#") {
+			return n
+		}
+		if !more {
+			return 0
+		}
+		text = rest
+	}
 }
 
 // decodeDoc parses one YAML (or JSON) document into the unstructured form
