@@ -55,7 +55,11 @@ func (r *Renderer) chartFor(ctx context.Context, t *target.Target) (*chartEntry,
 		r.charts[key] = ce
 	}
 	r.mu.Unlock()
-	pullLoc := finding.Location{File: appField(t, "chart").File, Line: appField(t, "chart").Line}
+	var pullLoc finding.Location
+	if t.Kind == target.SourceRemoteHelm {
+		at := appField(t, "chart")
+		pullLoc = finding.Location{File: at.File, Line: at.Line}
+	}
 	ce.once.Do(func() {
 		if t.Kind == target.SourceRemoteHelm {
 			ce.pullLoc = pullLoc
