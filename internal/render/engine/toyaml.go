@@ -1,0 +1,267 @@
+package engine
+
+import (
+	"math"
+	"strconv"
+
+	"helm.sh/helm/v3/pkg/chartutil"
+)
+
+// toYAMLFast writes the text sigs.k8s.io/yaml.Marshal(v) gives, without
+// its three passes (json.Marshal, yaml.v2 Unmarshal of that JSON into
+// interface{}, yaml.v2 Marshal of the result), for the value shapes
+// templates hand to toYaml: string-keyed maps, lists, strings, bools,
+// numbers and nil. It returns ok=false whenever it is not sure to match
+// byte for byte (other types, NaN/Inf, cycles or very deep trees, strings
+// whose round trip through JSON and yaml.v2 changes them, keys yaml.v2
+// would write in its "? key" form, key sets its sort would not order
+// deterministically); the caller then takes the sigs.k8s.io/yaml path.
+//
+// The layout follows go.yaml.in/yaml/v2 v2.4.4 (the version the module
+// graph selects for sigs.k8s.io/yaml v1.6.0): encode.go for how each
+// value becomes an event and which style a string asks for, emitterc.go
+// for indentation, style selection and scalar writing (best_width 80,
+// best_indent 2, unicode output), sorter.go for key order and
+// resolve.go for which plain strings would read back as another type.
+func toYAMLFast(v any) (string, bool) {
+	o := yamlOut{buf: make([]byte, 0, 256), whitespace: true, indention: true}
+	if !o.node(v, -1, false, 0) {
+		return "", false
+	}
+	// The implicit document end: a line break unless one was just written.
+	o.indent(-1)
+	return string(o.buf), true
+}
+
+// maxYAMLDepth bounds the nesting toYAMLFast follows; deeper trees (and
+// cyclic ones, which json.Marshal rejects) go the sigs.k8s.io/yaml way.
+const maxYAMLDepth = 100
+
+// yamlBestWidth is the emitter's line width for folding plain and quoted
+// scalars at spaces (yaml_emitter_emit_stream_start sets 80 because
+// Marshal leaves best_width unset and nothing calls FutureLineWrap).
+const yamlBestWidth = 80
+
+// yamlOut mirrors the part of yaml.v2's emitter state that decides the
+// layout: the column in characters, and whether the last thing written was
+// white space and whether only indentation has been written on the line.
+type yamlOut struct {
+	buf        []byte
+	col        int
+	whitespace bool
+	indention  bool
+}
+
+// indent is the emitter's write_indent: a line break unless the line holds
+// only indentation short of n, then spaces up to column n.
+func (o *yamlOut) indent(n int) {
+	if n < 0 {
+		n = 0
+	}
+	if !o.indention || o.col > n || (o.col == n && !o.whitespace) {
+		o.buf = append(o.buf, '\n')
+		o.col = 0
+	}
+	for o.col < n {
+		o.buf = append(o.buf, ' ')
+		o.col++
+	}
+	o.whitespace, o.indention = true, true
+}
+
+// indicator is the emitter's write_indicator for ASCII indicators.
+func (o *yamlOut) indicator(s string, needWhitespace, isWhitespace, isIndention bool) {
+	if needWhitespace && !o.whitespace {
+		o.buf = append(o.buf, ' ')
+		o.col++
+	}
+	o.buf = append(o.buf, s...)
+	o.col += len(s)
+	o.whitespace = isWhitespace
+	o.indention = o.indention && isIndention
+}
+
+// word writes a plain scalar that has no spaces (null, booleans, numbers).
+func (o *yamlOut) word(s string) bool {
+	if !o.whitespace {
+		o.buf = append(o.buf, ' ')
+		o.col++
+	}
+	o.buf = append(o.buf, s...)
+	o.col += len(s)
+	o.whitespace, o.indention = false, false
+	return true
+}
+
+// node writes v as a node whose parent collection sits at indent (-1 for
+// the document root); mapValue says v is a mapping value, which makes a
+// block sequence "indentless" (yaml_emitter_emit_block_sequence_item).
+func (o *yamlOut) node(v any, indent int, mapValue bool, depth int) bool {
+	if depth > maxYAMLDepth {
+		return false
+	}
+	switch t := v.(type) {
+	case nil:
+		return o.word("null")
+	case string:
+		return o.str(t, scalarIndent(indent), false)
+	case bool:
+		if t {
+			return o.word("true")
+		}
+		return o.word("false")
+	case int:
+		return o.word(strconv.FormatInt(int64(t), 10))
+	case int64:
+		return o.word(strconv.FormatInt(t, 10))
+	case int32:
+		return o.word(strconv.FormatInt(int64(t), 10))
+	case int16:
+		return o.word(strconv.FormatInt(int64(t), 10))
+	case int8:
+		return o.word(strconv.FormatInt(int64(t), 10))
+	case uint:
+		return o.word(strconv.FormatUint(uint64(t), 10))
+	case uint64:
+		return o.word(strconv.FormatUint(t, 10))
+	case uint32:
+		return o.word(strconv.FormatUint(uint64(t), 10))
+	case uint16:
+		return o.word(strconv.FormatUint(uint64(t), 10))
+	case uint8:
+		return o.word(strconv.FormatUint(uint64(t), 10))
+	case float64:
+		s, ok := yamlFloat(t, 64)
+		return ok && o.word(s)
+	case float32:
+		s, ok := yamlFloat(float64(t), 32)
+		return ok && o.word(s)
+	case map[string]any:
+		return writeMap(o, t, indent, depth)
+	case chartutil.Values:
+		return writeMap(o, t, indent, depth)
+	case map[string]string:
+		return writeMap(o, t, indent, depth)
+	case []any:
+		return writeSeq(o, t, indent, mapValue, depth)
+	case []string:
+		return writeSeq(o, t, indent, mapValue, depth)
+	case []map[string]any:
+		return writeSeq(o, t, indent, mapValue, depth)
+	}
+	return false
+}
+
+// scalarIndent is the indentation continuation lines of a scalar get: the
+// emitter raises the indent of its parent by best_indent (2) for every
+// scalar, and the root's -1 becomes 2 (yaml_emitter_increase_indent).
+func scalarIndent(parent int) int {
+	if parent < 0 {
+		return 2
+	}
+	return parent + 2
+}
+
+// writeMap writes a mapping: nil as null (json.Marshal's null), empty as
+// the flow "{}" (yaml_emitter_check_empty_mapping), otherwise a block
+// mapping with keys in yaml.v2's order, each "key: value".
+func writeMap[V any](o *yamlOut, m map[string]V, indent, depth int) bool {
+	if m == nil {
+		return o.word("null")
+	}
+	if len(m) == 0 {
+		o.indicator("{", true, true, false)
+		o.indicator("}", false, false, false)
+		return true
+	}
+	keys, ok := yamlSortedKeys(m)
+	if !ok {
+		return false
+	}
+	in := 0
+	if indent >= 0 {
+		in = indent + 2
+	}
+	for _, k := range keys {
+		o.indent(in)
+		if !o.key(k) {
+			return false
+		}
+		o.indicator(":", false, false, false)
+		if !o.node(m[k], in, true, depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+// writeSeq writes a list: nil as null, empty as "[]", otherwise a block
+// sequence, at its parent's indent when it is a mapping value ("key:\n-
+// a") and two deeper otherwise ("- - a").
+func writeSeq[E any](o *yamlOut, s []E, indent int, mapValue bool, depth int) bool {
+	if s == nil {
+		return o.word("null")
+	}
+	if len(s) == 0 {
+		o.indicator("[", true, true, false)
+		o.indicator("]", false, false, false)
+		return true
+	}
+	in := indent
+	switch {
+	case indent < 0:
+		in = 0
+	case !(mapValue && !o.indention):
+		in = indent + 2
+	}
+	for _, e := range s {
+		o.indent(in)
+		o.indicator("-", true, false, true)
+		if !o.node(e, in, false, depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+// yamlFloat is the text a float gets after json.Marshal wrote it and
+// yaml.v2 read that text back: json writes integral values below 1e21
+// without a fraction or exponent, and yaml.v2 resolves such text to an
+// int (or a uint64, or a float when it overflows both) and writes ints in
+// decimal and floats with strconv 'g' -1 (encoding/json encode.go
+// floatEncoder; yaml.v2 resolve.go and encode.go floatv). NaN and
+// infinities make json.Marshal fail.
+func yamlFloat(f float64, bits int) (string, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", false
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	text := strconv.FormatFloat(f, format, -1, bits)
+	// json's "e-07" → "e-7" changes nothing for ParseFloat below.
+	integral := true
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c == '.' || c == 'e' {
+			integral = false
+			break
+		}
+	}
+	if integral {
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return strconv.FormatInt(n, 10), true
+		}
+		if n, err := strconv.ParseUint(text, 10, 64); err == nil {
+			return strconv.FormatUint(n, 10), true
+		}
+	}
+	g, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatFloat(g, 'g', -1, 64), true
+}
