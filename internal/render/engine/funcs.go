@@ -116,7 +116,13 @@ func fail(msg string) (string, error) { return "", errors.New(failStart + msg + 
 // gives an empty (YAML, JSON) or error-text (TOML) result, a parse error
 // an "Error" entry or a one-item list, as Helm's do.
 
+// toYAML is Helm's toYaml. toYAMLFast writes the same text directly for
+// the plain values templates pass; anything it is unsure of goes through
+// sigs.k8s.io/yaml as in Helm.
 func toYAML(v any) string {
+	if s, ok := toYAMLFast(v); ok {
+		return strings.TrimSuffix(s, "\n")
+	}
 	b, err := yaml.Marshal(v)
 	if err != nil {
 		return ""
