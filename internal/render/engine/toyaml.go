@@ -83,14 +83,38 @@ func (o *yamlOut) indicator(s string, needWhitespace, isWhitespace, isIndention 
 
 // word writes a plain scalar that has no spaces (null, booleans, numbers).
 func (o *yamlOut) word(s string) bool {
+	o.space()
+	o.buf = append(o.buf, s...)
+	o.wordDone()
+	return true
+}
+
+func (o *yamlOut) int(n int64) bool {
+	o.space()
+	o.buf = strconv.AppendInt(o.buf, n, 10)
+	o.wordDone()
+	return true
+}
+
+func (o *yamlOut) uint(n uint64) bool {
+	o.space()
+	o.buf = strconv.AppendUint(o.buf, n, 10)
+	o.wordDone()
+	return true
+}
+
+// space separates a plain scalar from what precedes it on the line.
+func (o *yamlOut) space() {
 	if !o.whitespace {
 		o.buf = append(o.buf, ' ')
 		o.col++
 	}
-	o.buf = append(o.buf, s...)
-	o.col += len(s)
+	o.col -= len(o.buf) // wordDone adds back the length of the word
+}
+
+func (o *yamlOut) wordDone() {
+	o.col += len(o.buf)
 	o.whitespace, o.indention = false, false
-	return true
 }
 
 // node writes v as a node whose parent collection sits at indent (-1 for
@@ -111,26 +135,38 @@ func (o *yamlOut) node(v any, indent int, mapValue bool, depth int) bool {
 		}
 		return o.word("false")
 	case int:
-		return o.word(strconv.FormatInt(int64(t), 10))
+		return o.int(int64(t))
 	case int64:
-		return o.word(strconv.FormatInt(t, 10))
+		return o.int(t)
 	case int32:
-		return o.word(strconv.FormatInt(int64(t), 10))
+		return o.int(int64(t))
 	case int16:
-		return o.word(strconv.FormatInt(int64(t), 10))
+		return o.int(int64(t))
 	case int8:
-		return o.word(strconv.FormatInt(int64(t), 10))
+		return o.int(int64(t))
 	case uint:
-		return o.word(strconv.FormatUint(uint64(t), 10))
+		return o.uint(uint64(t))
 	case uint64:
-		return o.word(strconv.FormatUint(t, 10))
+		return o.uint(t)
 	case uint32:
-		return o.word(strconv.FormatUint(uint64(t), 10))
+		return o.uint(uint64(t))
 	case uint16:
-		return o.word(strconv.FormatUint(uint64(t), 10))
+		return o.uint(uint64(t))
 	case uint8:
-		return o.word(strconv.FormatUint(uint64(t), 10))
+		return o.uint(uint64(t))
 	case float64:
+		// Integral values json writes exactly (below 2^53) come back
+		// as ints; other finite values outside the integral range
+		// json writes in 'f' form come back as the same float64.
+		switch abs := math.Abs(t); {
+		case t == math.Trunc(t) && abs < 1<<53:
+			return o.int(int64(t))
+		case t != math.Trunc(t) && !math.IsNaN(t):
+			o.space()
+			o.buf = strconv.AppendFloat(o.buf, t, 'g', -1, 64)
+			o.wordDone()
+			return true
+		}
 		s, ok := yamlFloat(t, 64)
 		return ok && o.word(s)
 	case float32:

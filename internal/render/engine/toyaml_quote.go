@@ -16,7 +16,10 @@ func (o *yamlOut) double(s string, ind int, allowBreaks bool) {
 	bom := strings.HasPrefix(s, "\ufeff")
 	spaces := false
 	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
+		r, w := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
 		case bom || !yamlPrintable(r) || yamlBreak(r) || r == '"' || r == '\\':
 			o.escape(r)
@@ -139,7 +142,12 @@ func (o *yamlOut) literal(s string, ind int) {
 		if breaks {
 			o.indent(ind)
 		}
-		i += o.char(s, i)
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			j = len(s) - i
+		}
+		o.run(s[i : i+j])
+		i += j
 		o.indention = false
 		breaks = false
 	}

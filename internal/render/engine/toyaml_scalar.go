@@ -62,10 +62,14 @@ func analyzeScalar(s string) (scalarShape, bool) {
 	blockIndicators := strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...")
 	precededByWhitespace := true
 	previousSpace, previousBreak := false, false
-	for i, w := 0, 0; i < len(s); i += w {
-		var r rune
-		r, w = utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 || !yamlRoundTrips(r) {
+	for i := 0; i < len(s); {
+		r, w := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && w == 1 || !yamlRoundTrips(r) {
+				return scalarShape{}, false
+			}
+		} else if r == 0x7F {
 			return scalarShape{}, false
 		}
 		followedByWhitespace := i+w >= len(s) || s[i+w] == ' ' || s[i+w] == '\t'
@@ -109,6 +113,7 @@ func analyzeScalar(s string) (scalarShape, bool) {
 			previousSpace, previousBreak = false, false
 		}
 		precededByWhitespace = r == ' ' || r == '\t' || r == 0 || yamlBreak(r)
+		i += w
 	}
 	return scalarShape{
 		multiline: lineBreaks,
@@ -201,11 +206,28 @@ func (o *yamlOut) plain(s string, ind int, allowBreaks bool) {
 			spaces = true
 			continue
 		}
-		i += o.char(s, i)
+		j := strings.IndexByte(s[i:], ' ')
+		if j < 0 {
+			j = len(s) - i
+		}
+		o.run(s[i : i+j])
+		i += j
 		o.indention = false
 		spaces = false
 	}
 	o.whitespace, o.indention = false, false
+}
+
+// run writes text holding no line break, one column per character.
+func (o *yamlOut) run(text string) {
+	o.buf = append(o.buf, text...)
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			o.col += utf8.RuneCountInString(text)
+			return
+		}
+	}
+	o.col += len(text)
 }
 
 // single writes a single-quoted scalar (yaml_emitter_write_single_quoted_scalar);

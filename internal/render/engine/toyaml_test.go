@@ -176,6 +176,8 @@ func edgeStrings() []string {
 		strings.Repeat("a", 80) + " ",
 		"true " + strings.Repeat("x ", 50),
 		"- " + strings.Repeat("x ", 50),
+		strings.Repeat(sentence+" ", 30),
+		strings.Repeat(sentence+"\n", 30),
 	}
 	return append(words, longs...)
 }
