@@ -2,27 +2,13 @@ package render
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-)
 
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+	testfiles "github.com/syncdoctor/syncdoctor/internal/testutil/files"
+)
 
 // TestDependencyLoadedOnce renders charts sharing a file:// library on
 // every core: each sees the library as if loaded for it alone (its own
@@ -53,7 +39,7 @@ data:
 		files["charts/"+name+"/values.yaml"] = "who: " + name + "\n"
 		files["charts/"+name+"/templates/cm.yaml"] = `{{ include "lib.cm" . }}`
 	}
-	r := New(Options{Root: writeTree(t, files), Offline: true})
+	r := New(Options{Root: testfiles.Tree(t, files), Offline: true})
 	var wg sync.WaitGroup
 	for _, name := range names {
 		wg.Go(func() {
