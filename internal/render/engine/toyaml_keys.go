@@ -14,9 +14,9 @@ import (
 // false. Without digits, or with digits in one key only, the relation is
 // a lexicographic order over a fixed ranking of characters (other
 // characters by code point, then digits, then letters by code point), so
-// total; with digits in several keys every pair is checked. Keys with
-// non-ASCII digits or digit runs long enough to overflow the comparison's
-// int64 are refused outright.
+// total; with digits in several keys every pair is checked (in maps of
+// up to maxCheckedKeys keys). Keys with non-ASCII digits or digit runs
+// long enough to overflow the comparison's int64 are refused outright.
 func yamlSortedKeys[V any](m map[string]V) ([]string, bool) {
 	keys := make([]string, 0, len(m))
 	withDigits := 0
@@ -40,6 +40,11 @@ func yamlSortedKeys[V any](m map[string]V) ([]string, bool) {
 		return 1
 	})
 	if withDigits >= 2 {
+		// The pairwise check is quadratic; past maxCheckedKeys the
+		// sigs.k8s.io/yaml path is cheaper.
+		if len(keys) > maxCheckedKeys {
+			return nil, false
+		}
 		for i := range keys {
 			for j := i + 1; j < len(keys); j++ {
 				if !yamlKeyLess(keys[i], keys[j]) {
@@ -50,6 +55,10 @@ func yamlSortedKeys[V any](m map[string]V) ([]string, bool) {
 	}
 	return keys, true
 }
+
+// maxCheckedKeys bounds the maps whose key order yamlSortedKeys checks pair
+// by pair.
+const maxCheckedKeys = 64
 
 // keyDigits reports whether k holds a digit; ok is false for invalid
 // UTF-8, non-ASCII digits and runs of more than 18 digits.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -187,4 +188,46 @@ func isBase60Float(s string) bool {
 		}
 	}
 	return i == len(s)
+}
+
+// yamlFloat is the text a float gets after json.Marshal wrote it and
+// yaml.v2 read that text back: json writes integral values below 1e21
+// without a fraction or exponent, and yaml.v2 resolves such text to an
+// int (or a uint64, or a float when it overflows both) and writes ints in
+// decimal and floats with strconv 'g' -1 (encoding/json encode.go
+// floatEncoder; yaml.v2 resolve.go and encode.go floatv). NaN and
+// infinities make json.Marshal fail.
+func yamlFloat(f float64, bits int) (string, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", false
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	text := strconv.FormatFloat(f, format, -1, bits)
+	// json's "e-07" → "e-7" changes nothing for ParseFloat below.
+	integral := true
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c == '.' || c == 'e' {
+			integral = false
+			break
+		}
+	}
+	if integral {
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return strconv.FormatInt(n, 10), true
+		}
+		if n, err := strconv.ParseUint(text, 10, 64); err == nil {
+			return strconv.FormatUint(n, 10), true
+		}
+	}
+	g, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatFloat(g, 'g', -1, 64), true
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -227,6 +228,8 @@ func edgeValues() []edgeValue {
 		{name: "nontransitive keys", value: keysMap("p10", "p1x", "p2"), accept: false},
 		{name: "unicode digit key", value: keysMap("a٣", "b"), accept: false},
 		{name: "long digit run", value: keysMap("a1234567890123456789", "b"), accept: false},
+		{name: "many digit keys", value: manyKeys(maxCheckedKeys + 1), accept: false},
+		{name: "digit keys at the limit", value: manyKeys(maxCheckedKeys), accept: true},
 		{name: "deep", value: deepList(150), accept: false},
 		{name: "deep ok", value: deepList(60), accept: true},
 		{name: "null string stays", value: []any{"null", map[string]any{"a": "~", "b": ""}, []any{"null"}}, accept: true},
@@ -248,4 +251,13 @@ func deepList(n int) any {
 		v = []any{v}
 	}
 	return v
+}
+
+// manyKeys is a map with keys "k0".."k<n-1>".
+func manyKeys(n int) map[string]any {
+	m := make(map[string]any, n)
+	for i := range n {
+		m["k"+strconv.Itoa(i)] = i
+	}
+	return m
 }
