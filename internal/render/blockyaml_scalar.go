@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/syncdoctor/syncdoctor/internal/yamlv2"
 )
 
 // inlineScalar parses the one-line node at offset i: a quoted or plain
@@ -150,101 +152,36 @@ func (d *blockDecoder) doubleQuoted(i int) (string, int, bool) {
 }
 
 // resolvePlain gives a plain scalar the value yaml.v2's resolver gives it
-// (go.yaml.in/yaml/v2 resolve.go resolve with no tag) after the JSON
-// round trip; ok is false for what the round trip alters or refuses
-// (±Inf, NaN, integers above int64) and for timestamps and binary
-// literals, which are left to the slow path.
+// (yamlv2.Resolve) after the JSON round trip; ok is false for what the
+// round trip alters or refuses (±Inf, NaN, integers above int64) and for
+// timestamps and binary literals, which are left to the slow path.
 func resolvePlain(s string) (any, bool) {
-	if s == "" {
+	k, v := yamlv2.Resolve(s)
+	switch k {
+	case yamlv2.Null:
 		return nil, true
-	}
-	switch s {
-	case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
-		return true, true
-	case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF":
-		return false, true
-	case "~", "null", "Null", "NULL":
-		return nil, true
-	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-		"+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
-		return nil, false
-	}
-	switch c := s[0]; {
-	case c == '.':
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return jsonFloat(f)
+	case yamlv2.Bool:
+		return v, true
+	case yamlv2.Int:
+		i, ok := v.(int64)
+		if !ok || isBinaryLiteral(s) {
+			return nil, false
 		}
-	case c == '+' || c == '-' || (c >= '0' && c <= '9'):
-		return resolveNumber(s)
-	}
-	return s, true
-}
-
-// resolveNumber is resolvePlain for a scalar starting with a sign or a
-// digit, in resolve.go's order: timestamp, int, uint, float, binary.
-func resolveNumber(s string) (any, bool) {
-	digits := 0
-	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
-		digits++
-	}
-	if digits == 4 && len(s) > 4 && s[4] == '-' {
-		return nil, false // maybe a timestamp
-	}
-	plain := strings.ReplaceAll(s, "_", "")
-	if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
 		return i, true
-	}
-	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
-		return nil, false // above int64
-	}
-	if yamlFloatSyntax(plain) {
-		if f, err := strconv.ParseFloat(plain, 64); err == nil {
-			return jsonFloat(f)
+	case yamlv2.Float:
+		return jsonFloat(v.(float64))
+	case yamlv2.Str:
+		if isBinaryLiteral(s) {
+			return nil, false
 		}
+		return s, true
 	}
-	if strings.HasPrefix(plain, "0b") || strings.HasPrefix(plain, "-0b") {
-		return nil, false
-	}
-	return s, true
+	return nil, false // a timestamp
 }
 
-// yamlFloatSyntax matches resolve.go's yamlStyleFloat,
-// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$, without regexp.
-func yamlFloatSyntax(s string) bool {
-	i := 0
-	digits := func() int {
-		n := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	} else {
-		if digits() == 0 {
-			return false
-		}
-		if i < len(s) && s[i] == '.' {
-			i++
-			digits()
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(s)
+// isBinaryLiteral reports text in yaml.v2's 0b/-0b binary form (after
+// dropping '_'), which the fast path leaves to the slow one.
+func isBinaryLiteral(s string) bool {
+	plain := strings.ReplaceAll(s, "_", "")
+	return strings.HasPrefix(plain, "0b") || strings.HasPrefix(plain, "-0b")
 }

@@ -21,6 +21,9 @@ type chartCache struct {
 	procOnce  sync.Once
 	processed *chart.Chart // nil when processing depends on the values
 	procErr   error
+	// processedParsed is the parsed set of processed, found without
+	// computing engine.Key (a formatted walk of every template) per render.
+	processedParsed *parsedOnce
 
 	docs docMemo // decoded documents of partial renders
 }
@@ -33,6 +36,14 @@ type parsedOnce struct {
 // parse returns the parsed templates of c, a processed copy of ce.chart,
 // parsing them the first time this template set is seen.
 func (ce *chartEntry) parse(c *chart.Chart) *engine.Parsed {
+	ce.cache.mu.Lock()
+	if c == ce.cache.processed && ce.cache.processedParsed != nil {
+		po := ce.cache.processedParsed
+		ce.cache.mu.Unlock()
+		po.once.Do(func() { po.p = engine.Parse(c) })
+		return po.p
+	}
+	ce.cache.mu.Unlock()
 	key := engine.Key(c)
 	ce.cache.mu.Lock()
 	if ce.cache.parsed == nil {
@@ -42,6 +53,9 @@ func (ce *chartEntry) parse(c *chart.Chart) *engine.Parsed {
 	if po == nil {
 		po = &parsedOnce{}
 		ce.cache.parsed[key] = po
+	}
+	if c == ce.cache.processed {
+		ce.cache.processedParsed = po
 	}
 	ce.cache.mu.Unlock()
 	po.once.Do(func() { po.p = engine.Parse(c) })
