@@ -99,15 +99,26 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	}
 	t := rd.Target
 	idx := indexObjs(rd.Objects)
-	var files map[string]crFile
-	if rd.Chart != nil {
-		files = chartFiles(in, rd)
-	}
+	// Where a pod template is written is needed only for a finding: it is
+	// looked up (reading and scanning the chart's files) on first use.
+	nthOf := map[*crWorkload]int{}
 	nth := map[string]int{}
-	sites := map[*crWorkload]*crSite{}
 	for _, w := range ws {
-		sites[w] = locate(in, rd, files, w.Obj, nth[w.Obj.File])
+		nthOf[w] = nth[w.Obj.File]
 		nth[w.Obj.File]++
+	}
+	var files map[string]crFile
+	sites := map[*crWorkload]*crSite{}
+	siteOf := func(w *crWorkload) *crSite {
+		if s, ok := sites[w]; ok {
+			return s
+		}
+		if files == nil && rd.Chart != nil {
+			files = chartFiles(in, rd)
+		}
+		s := locate(in, rd, files, w.Obj, nthOf[w])
+		sites[w] = s
+		return s
 	}
 	var out []finding.Finding
 	var internal []crPair
@@ -128,14 +139,14 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 			p := crPair{w: w, s: s, obj: obj}
 			switch {
 			case obj == nil:
-				out = append(out, externalFinding(in, rd, p, sites[w], fx))
+				out = append(out, externalFinding(in, rd, p, siteOf(w), fx))
 			case t.Kind == target.SourceKustomize && kustomizeHashed.MatchString(s.Name):
 				// a generator's hashed name changes with its content
 			case t.Kind == target.SourceHelm || t.Kind == target.SourceRemoteHelm:
 				internal = append(internal, p)
 				srcs[obj.Ref.String()] = obj
 			default:
-				out = append(out, plainFinding(rd, p, sites[w], fx))
+				out = append(out, plainFinding(rd, p, siteOf(w), fx))
 			}
 		}
 	}
@@ -153,9 +164,9 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 	origin := originsOf(in, rd)
 	for _, w := range ws {
 		if a.overBroad[w.Obj.Ref.String()] {
-			out = append(out, overBroadFinding(rd, w, sites[w]))
+			out = append(out, overBroadFinding(rd, w, siteOf(w)))
 		} else if a.bumps[w.Obj.Ref.String()] {
-			out = append(out, chartBumpFinding(rd, w, sites[w]))
+			out = append(out, chartBumpFinding(rd, w, siteOf(w)))
 		}
 	}
 	for _, p := range internal {
@@ -175,8 +186,8 @@ func rolloutTarget(ctx context.Context, in *Input, rd *Rendered, fx *fixer) []fi
 		if len(missed) == 0 {
 			continue
 		}
-		f := keyFinding(rd, p, sites[p.w], missed, rolled, origin)
-		fx.add(&f, rd, p, sites[p.w], a)
+		f := keyFinding(rd, p, siteOf(p.w), missed, rolled, origin)
+		fx.add(&f, rd, p, siteOf(p.w), a)
 		out = append(out, f)
 	}
 	return out

@@ -253,7 +253,7 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 		}
 		ai := indexObjs(again)
 		for ref, o := range base {
-			if n := ai[ref]; n == nil || sourceCanon(n) != sourceCanon(o) || templateCanon(n) != templateCanon(o) {
+			if n := ai[ref]; n == nil || !sameSource(n, o) || !sameTemplate(n, o) {
 				a.unstable[ref] = true
 			}
 		}
@@ -360,7 +360,7 @@ func changedSource(base map[string]*manifest.Object, objs []*manifest.Object, re
 	}
 	for _, o := range objs {
 		if o.Ref.String() == ref {
-			return sourceCanon(o) != sourceCanon(b)
+			return !sameSource(o, b)
 		}
 	}
 	return false
@@ -376,7 +376,7 @@ func changedTemplate(base map[string]*manifest.Object, objs []*manifest.Object, 
 	}
 	for _, o := range objs {
 		if o.Ref.String() == ref {
-			return templateCanon(o) != templateCanon(b)
+			return !sameTemplate(o, b)
 		}
 	}
 	return true

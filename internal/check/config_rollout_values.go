@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"helm.sh/helm/v3/pkg/chart"
 
@@ -172,6 +174,122 @@ func sourceCanon(o *manifest.Object) string {
 func templateCanon(o *manifest.Object) string {
 	b, _ := json.Marshal(manifest.Get(o.Content, "spec", "template"))
 	return string(b)
+}
+
+// sameSource is sourceCanon(a) == sourceCanon(b), without marshalling
+// either when both are plain JSON (plainJSON).
+func sameSource(a, b *manifest.Object) bool {
+	fields := []string{"data", "binaryData", "stringData", "spec"}
+	for _, f := range fields {
+		if !plainJSON(a.Content[f]) || !plainJSON(b.Content[f]) {
+			return sourceCanon(a) == sourceCanon(b)
+		}
+	}
+	for _, f := range fields {
+		va, okA := a.Content[f]
+		vb, okB := b.Content[f]
+		if okA != okB || !equalJSON(va, vb) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameTemplate is templateCanon(a) == templateCanon(b), without
+// marshalling either when both are plain JSON (plainJSON).
+func sameTemplate(a, b *manifest.Object) bool {
+	ta, tb := manifest.Get(a.Content, "spec", "template"), manifest.Get(b.Content, "spec", "template")
+	if !plainJSON(ta) || !plainJSON(tb) {
+		return templateCanon(a) == templateCanon(b)
+	}
+	return equalJSON(ta, tb)
+}
+
+// plainJSON reports whether v holds only what the renderer decodes
+// manifests to and json.Marshal writes without error or rewriting: maps
+// with string keys, lists, valid UTF-8 strings, bools, int64s, finite
+// float64s and nulls. Two plain values have equal json.Marshal texts
+// exactly when equalJSON says so.
+func plainJSON(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, int64:
+		return true
+	case string:
+		return utf8.ValidString(x)
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	case map[string]any:
+		for k, e := range x {
+			if !utf8.ValidString(k) || !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// equalJSON compares two plain values as their json.Marshal texts would
+// compare: maps by key set (json sorts keys), lists by element, and an
+// int64 with a float64 by their texts (json writes 2.0 as 2).
+func equalJSON(a, b any) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case int64, float64:
+		switch y := b.(type) {
+		case int64:
+			if xi, ok := x.(int64); ok {
+				return xi == y
+			}
+		case float64:
+			if xf, ok := x.(float64); ok {
+				return xf == y && math.Signbit(xf) == math.Signbit(y) // json writes -0
+			}
+		default:
+			return false
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		return string(ja) == string(jb)
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, e := range x {
+			f, found := y[k]
+			if !found || !equalJSON(e, f) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equalJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // perturb returns a different value of the same type, or false when the

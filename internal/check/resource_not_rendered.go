@@ -8,6 +8,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/target"
+	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
 // resourceNotRendered finds templates that silently render nothing in an environment.
@@ -93,16 +94,21 @@ func runResourceNotRendered(ctx context.Context, in *Input) []finding.Finding {
 // are switched off on purpose (no empty-app finding for them then).
 func chartNotRendered(ctx context.Context, in *Input, group []*Rendered) (out []finding.Finding, done map[*Rendered]bool) {
 	done = map[*Rendered]bool{}
-	ix := chartIndex(in, group[0])
-	if ix == nil {
-		return nil, done
-	}
 	produced := make([]map[string]bool, len(group))
 	for i, r := range group {
 		produced[i] = map[string]bool{}
 		for _, o := range r.Objects {
 			produced[i][o.Source] = true
 		}
+	}
+	// The values index (a parse and a data-flow walk of every template)
+	// is needed only for a template some target did not render.
+	if renderedEverywhere(values.TemplateNames(group[0].Chart), produced) {
+		return nil, done
+	}
+	ix := chartIndex(in, group[0])
+	if ix == nil {
+		return nil, done
 	}
 	for _, tpl := range ix.Templates() {
 		for i, r := range group {
@@ -131,6 +137,19 @@ func chartNotRendered(ctx context.Context, in *Input, group []*Rendered) (out []
 		}
 	}
 	return out, done
+}
+
+// renderedEverywhere reports whether every target produced an object from
+// every one of the templates.
+func renderedEverywhere(templates []string, produced []map[string]bool) bool {
+	for _, tpl := range templates {
+		for _, p := range produced {
+			if !p[tpl] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // emptyAppFinding reports an Application source that renders no object.

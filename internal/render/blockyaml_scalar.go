@@ -163,18 +163,17 @@ func resolvePlain(s string) (any, bool) {
 	case yamlv2.Bool:
 		return v, true
 	case yamlv2.Int:
-		i, ok := v.(int64)
-		if !ok || isBinaryLiteral(s) {
+		if _, ok := v.(int64); !ok || isBinaryLiteral(s) {
 			return nil, false
 		}
-		return i, true
+		return v, true // already boxed: no second allocation
 	case yamlv2.Float:
 		return jsonFloat(v.(float64))
 	case yamlv2.Str:
 		if isBinaryLiteral(s) {
 			return nil, false
 		}
-		return s, true
+		return v, true
 	}
 	return nil, false // a timestamp
 }
@@ -182,6 +181,14 @@ func resolvePlain(s string) (any, bool) {
 // isBinaryLiteral reports text in yaml.v2's 0b/-0b binary form (after
 // dropping '_'), which the fast path leaves to the slow one.
 func isBinaryLiteral(s string) bool {
-	plain := strings.ReplaceAll(s, "_", "")
-	return strings.HasPrefix(plain, "0b") || strings.HasPrefix(plain, "-0b")
+	var head [3]byte // the first three bytes that are not '_'
+	n := 0
+	for i := 0; i < len(s) && n < len(head); i++ {
+		if s[i] != '_' {
+			head[n] = s[i]
+			n++
+		}
+	}
+	t := string(head[:n])
+	return strings.HasPrefix(t, "0b") || strings.HasPrefix(t, "-0b")
 }

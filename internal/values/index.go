@@ -94,17 +94,10 @@ func IndexChartDir(c *chart.Chart, dir string) (*Index, error) {
 		text string
 	}
 	var all []parsed
-	for _, s := range ix.root.all() {
-		library := s.chart.Metadata != nil && strings.EqualFold(s.chart.Metadata.Type, "library")
-		for _, t := range s.chart.Templates {
-			if t == nil || (library && !strings.HasPrefix(path.Base(t.Name), "_")) {
-				continue // helm v3.22.0 pkg/engine/engine.go isTemplateValid
-			}
-			name := s.tplBase + "/" + t.Name
-			file := path.Join(dir, s.dir, t.Name)
-			all = append(all, parsed{name: name, s: s, src: newSrc(name, file, string(t.Data)), text: string(t.Data)})
-		}
-	}
+	eachTemplate(ix.root, func(s *scope, t *chart.File, name string) {
+		file := path.Join(dir, s.dir, t.Name)
+		all = append(all, parsed{name: name, s: s, src: newSrc(name, file, string(t.Data)), text: string(t.Data)})
+	})
 	// Helm parses templates deepest path first, then in reverse lexical
 	// order (engine.go sortTemplates), and a later non-empty define
 	// replaces an earlier one of the same name: parents override subcharts.
@@ -148,6 +141,35 @@ func IndexChartDir(c *chart.Chart, dir string) (*Index, error) {
 	}
 	ix.buildTrie()
 	return ix, errors.Join(errs...)
+}
+
+// eachTemplate calls fn for every template of root's chart tree that Helm
+// parses, with its Helm name (helm v3.22.0 pkg/engine/engine.go
+// isTemplateValid: a library chart contributes its partials only).
+func eachTemplate(root *scope, fn func(s *scope, t *chart.File, name string)) {
+	for _, s := range root.all() {
+		library := s.chart.Metadata != nil && strings.EqualFold(s.chart.Metadata.Type, "library")
+		for _, t := range s.chart.Templates {
+			if t == nil || (library && !strings.HasPrefix(path.Base(t.Name), "_")) {
+				continue
+			}
+			fn(s, t, s.tplBase+"/"+t.Name)
+		}
+	}
+}
+
+// TemplateNames lists, sorted, the templates of c that Helm executes (not
+// partials): what IndexChart(c).Templates() returns, without parsing or
+// analysing anything.
+func TemplateNames(c *chart.Chart) []string {
+	var names []string
+	eachTemplate(buildScopes(c, true), func(_ *scope, _ *chart.File, name string) {
+		if !strings.HasPrefix(path.Base(name), "_") {
+			names = append(names, name)
+		}
+	})
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // run analyses one executed template with its chart's root context as dot.

@@ -1,9 +1,13 @@
 package values
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"helm.sh/helm/v3/pkg/chart/loader"
 )
 
 const libChart = "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n"
@@ -148,5 +152,43 @@ func TestIndexParseErrorIsConservative(t *testing.T) {
 	}
 	if ix.Incomplete() == "" || !ix.ReadsPath(Path{"never", "read"}) {
 		t.Error("an index with an unparsed template must treat every path as read")
+	}
+}
+
+// TestTemplateNamesMatchIndex: TemplateNames, which resource-not-rendered
+// uses to skip building an index, lists exactly the templates the index
+// analyses, on every fixture chart that loads.
+func TestTemplateNamesMatchIndex(t *testing.T) {
+	restore := quietLog()
+	defer restore()
+	charts := 0
+	for _, base := range fixtureRepos {
+		repos, err := os.ReadDir(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range repos {
+			if !r.IsDir() || strings.Contains(r.Name(), "bomb") {
+				continue
+			}
+			dirs, _ := fixtureFiles(t, filepath.Join(base, r.Name()))
+			for _, dir := range dirs {
+				c, err := loader.LoadDir(dir)
+				if err != nil {
+					continue
+				}
+				ix, err := IndexChart(c)
+				if err != nil {
+					continue // a template that does not parse is left out of the index only
+				}
+				charts++
+				if diff := cmp.Diff(ix.Templates(), TemplateNames(c)); diff != "" {
+					t.Errorf("%s: TemplateNames differs from the index (-index +names):\n%s", dir, diff)
+				}
+			}
+		}
+	}
+	if charts < 30 {
+		t.Fatalf("only %d fixture charts indexed", charts)
 	}
 }
