@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
 	"github.com/syncdoctor/syncdoctor/internal/values"
 )
@@ -350,6 +351,12 @@ func analyzeRollout(ctx context.Context, rd *Rendered, ws []*crWorkload, srcs ma
 
 func comparePath(a, b values.Path) int { return strings.Compare(a.String(), b.String()) }
 
+// sameRef is a.String() == b.String() without building either: no part
+// of a reference holds a '/'.
+func sameRef(a, b finding.ObjectRef) bool {
+	return a.Group == b.Group && a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name
+}
+
 // changedSource reports whether the config object ref has other data in
 // objs than in base. An object that disappears is not counted: the key
 // then renamed or removed it, which says nothing about its content.
@@ -359,7 +366,7 @@ func changedSource(base map[string]*manifest.Object, objs []*manifest.Object, re
 		return false
 	}
 	for _, o := range objs {
-		if o.Ref.String() == ref {
+		if sameRef(o.Ref, b.Ref) {
 			return !sameSource(o, b)
 		}
 	}
@@ -375,7 +382,7 @@ func changedTemplate(base map[string]*manifest.Object, objs []*manifest.Object, 
 		return true
 	}
 	for _, o := range objs {
-		if o.Ref.String() == ref {
+		if sameRef(o.Ref, b.Ref) {
 			return !sameTemplate(o, b)
 		}
 	}

@@ -134,8 +134,7 @@ func (d *blockDecoder) flowKey(i int) (string, int, bool) {
 	} else {
 		j = d.flowWord(i)
 		key = d.s[i:j]
-		v, ok := resolvePlain(key)
-		if s, isStr := v.(string); j == i || !ok || !isStr || s != key || key == "<<" {
+		if j == i || !plainKeyStaysString(key) || key == "<<" {
 			return "", 0, false
 		}
 	}

@@ -37,8 +37,7 @@ func (d *blockDecoder) scanKey(i int) (key string, after int, isKey, ok bool) {
 			}
 			// A plain key must resolve to the same string (not a bool,
 			// null, number or timestamp, which YAMLToJSON renames).
-			v, ok := resolvePlain(key)
-			if s, isStr := v.(string); !ok || !isStr || s != key {
+			if !plainKeyStaysString(key) {
 				return "", 0, false, false
 			}
 			return key, j + 1, true, true

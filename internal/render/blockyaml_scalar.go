@@ -178,6 +178,14 @@ func resolvePlain(s string) (any, bool) {
 	return nil, false // a timestamp
 }
 
+// plainKeyStaysString reports whether a plain mapping key resolves to the
+// same string, as resolvePlain would say, without boxing the key: a key
+// that resolves to a bool, null, number or timestamp is renamed by
+// YAMLToJSON.
+func plainKeyStaysString(key string) bool {
+	return yamlv2.KindOf(key) == yamlv2.Str && !isBinaryLiteral(key)
+}
+
 // isBinaryLiteral reports text in yaml.v2's 0b/-0b binary form (after
 // dropping '_'), which the fast path leaves to the slow one.
 func isBinaryLiteral(s string) bool {

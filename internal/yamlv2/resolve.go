@@ -31,8 +31,24 @@ const (
 // what is tried: y/n/t/f/o/~ the fixed words only, '.' a float, a sign or
 // a digit a timestamp, an int (after dropping '_', with any base prefix
 // strconv accepts), a uint, a float of YAML's float shape, a 0b binary;
-// any other first byte makes a string.
+// any other first byte makes a string. The value of a Str is s.
 func Resolve(s string) (Kind, any) {
+	k, v := resolve(s)
+	if k == Str {
+		return Str, s
+	}
+	return k, v
+}
+
+// KindOf is Resolve's kind alone; for a string it allocates nothing (a
+// map key checked to stay a string needs no boxed copy of itself).
+func KindOf(s string) Kind {
+	k, _ := resolve(s)
+	return k
+}
+
+// resolve is Resolve with no value for Str.
+func resolve(s string) (Kind, any) {
 	if s == "" {
 		return Null, nil
 	}
@@ -55,7 +71,7 @@ func Resolve(s string) (Kind, any) {
 		}
 		return number(s)
 	}
-	return Str, s
+	return Str, nil
 }
 
 // word resolves the fixed words of resolve.go's table.
@@ -106,7 +122,7 @@ func number(s string) (Kind, any) {
 			return Int, i
 		}
 	}
-	return Str, s
+	return Str, nil
 }
 
 // FloatSyntax matches resolve.go's yamlStyleFloat,

@@ -73,6 +73,9 @@ func checkResolve(t *testing.T, s string) bool {
 		return false
 	}
 	gk, gv := Resolve(s)
+	if k := KindOf(s); k != gk {
+		t.Errorf("KindOf(%q) = %v, Resolve's kind %v", s, k, gk)
+	}
 	same := gk == wk
 	if same && gk == Float {
 		g, w := gv.(float64), wv.(float64)
