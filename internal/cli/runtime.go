@@ -2,10 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // gcPercent is the GOGC syncdoctor runs with unless GOGC is set. A check
@@ -25,9 +27,11 @@ const gcPercent = 400
 const memoryLimit = 900 << 20
 
 // tuneRuntime applies the GC settings above, starts a CPU profile when
-// SYNCDOCTOR_CPUPROFILE names a file and arranges an allocation profile
-// when SYNCDOCTOR_MEMPROFILE does (both for performance reports); the
-// returned function stops the CPU profile and writes the allocation one.
+// SYNCDOCTOR_CPUPROFILE names a file, an execution trace (`go tool
+// trace`: what each core ran when) when SYNCDOCTOR_TRACE does, and
+// arranges an allocation profile when SYNCDOCTOR_MEMPROFILE does (all for
+// performance reports); the returned function stops the CPU profile and
+// the trace and writes the allocation profile.
 func tuneRuntime(s Streams) func() {
 	if s.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
@@ -36,9 +40,11 @@ func tuneRuntime(s Streams) func() {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	stopCPU := startCPUProfile(s, s.Getenv("SYNCDOCTOR_CPUPROFILE"))
+	stopTrace := startTrace(s, s.Getenv("SYNCDOCTOR_TRACE"))
 	memPath := s.Getenv("SYNCDOCTOR_MEMPROFILE")
 	return func() {
 		stopCPU()
+		stopTrace()
 		if memPath != "" {
 			writeAllocProfile(s, memPath)
 		}
@@ -46,21 +52,32 @@ func tuneRuntime(s Streams) func() {
 }
 
 func startCPUProfile(s Streams, path string) func() {
+	return startRecording(s, path, "cpu profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
+}
+
+func startTrace(s Streams, path string) func() {
+	return startRecording(s, path, "trace", trace.Start, trace.Stop)
+}
+
+// startRecording creates path and starts a recording into it; the
+// returned function stops it and closes the file. An empty path records
+// nothing; a failure is said on stderr and the run goes on.
+func startRecording(s Streams, path, what string, start func(io.Writer) error, stop func()) func() {
 	if path == "" {
 		return func() {}
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		fmt.Fprintf(s.Err, "syncdoctor: cpu profile: %v\n", err)
+		fmt.Fprintf(s.Err, "syncdoctor: %s: %v\n", what, err)
 		return func() {}
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		fmt.Fprintf(s.Err, "syncdoctor: cpu profile: %v\n", err)
+	if err := start(f); err != nil {
+		fmt.Fprintf(s.Err, "syncdoctor: %s: %v\n", what, err)
 		_ = f.Close()
 		return func() {}
 	}
 	return func() {
-		pprof.StopCPUProfile()
+		stop()
 		_ = f.Close()
 	}
 }
