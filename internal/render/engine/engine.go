@@ -51,12 +51,15 @@ type Parsed struct {
 	pool sync.Pool
 	// funcs is the function map the templates were parsed with (Helm's).
 	funcs template.FuncMap
+	// cacheable are the templates whose includes a render may answer from
+	// its cache (includecache.go).
+	cacheable map[string]bool
 }
 
 // executor is a clone of Parsed.root with its own late-bound functions.
 type executor struct {
-	t     *template.Template
-	names map[string]int
+	t  *template.Template
+	st *lateState
 	// over are the replaced functions of the current render (nil in a
 	// plain render), which the trampolines of the names in tramps call
 	// (funcset.go).
@@ -66,15 +69,15 @@ type executor struct {
 
 func (p *Parsed) executor() (*executor, error) {
 	if x, ok := p.pool.Get().(*executor); ok {
-		clear(x.names)
+		x.st.reset()
 		return x, nil
 	}
 	t, err := p.root.Clone()
 	if err != nil {
 		return nil, err
 	}
-	x := &executor{t: t, names: map[string]int{}}
-	bindLateFuncs(t, x.names)
+	x := &executor{t: t, st: &lateState{names: map[string]int{}, cacheable: p.cacheable}}
+	bindLateFuncs(t, x.st)
 	return x, nil
 }
 
@@ -130,6 +133,7 @@ func Parse(c *chart.Chart) *Parsed {
 	}
 	p.root = t
 	p.impure = impureTemplates(t, p.keys, texts)
+	p.cacheable = cacheableTemplates(t, texts, p.funcs)
 	return p
 }
 
@@ -186,6 +190,7 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 	if x.over != nil || len(funcs) == 0 {
 		defer func() {
 			unbindReplacements(x)
+			x.st.reset() // the cache holds this render's data
 			p.pool.Put(x)
 		}()
 	}
@@ -233,8 +238,8 @@ func (p *Parsed) renderExecutor(funcs template.FuncMap) (*executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	x = &executor{t: t, names: map[string]int{}}
-	bindLateFuncs(t, x.names)
+	x = &executor{t: t, st: &lateState{names: map[string]int{}, cacheable: p.cacheable}}
+	bindLateFuncs(t, x.st)
 	t.Funcs(funcs)
 	return x, nil
 }

@@ -58,37 +58,69 @@ func funcMap() template.FuncMap {
 }
 
 // bindLateFuncs gives t the `include` and `tpl` that execute in t's own
-// template set; names counts the include stack per template name.
-func bindLateFuncs(t *template.Template, names map[string]int) {
+// template set, with st's include counters and cache.
+func bindLateFuncs(t *template.Template, st *lateState) {
 	t.Funcs(template.FuncMap{
-		"include": includeIn(t, names),
-		"tpl":     tplIn(t, names),
+		"include": includeIn(t, st),
+		"tpl":     tplIn(t, st),
 	})
 }
 
-func includeIn(t *template.Template, names map[string]int) func(string, any) (string, error) {
+// lateState is what the `include` of one executor keeps during a render.
+type lateState struct {
+	// names counts the include stack per template name.
+	names map[string]int
+	// cacheable are the templates whose includes may be cached
+	// (includecache.go); nil caches nothing.
+	cacheable map[string]bool
+	cache     map[includeKey]string
+}
+
+// reset readies st for a new render.
+func (st *lateState) reset() {
+	clear(st.names)
+	clear(st.cache)
+}
+
+func includeIn(t *template.Template, st *lateState) func(string, any) (string, error) {
 	return func(name string, data any) (string, error) {
-		if names[name] > maxIncludeDepth {
+		key, cache := includeKey{}, false
+		if st.cacheable[name] {
+			if key, cache = cacheKey(name, data); cache {
+				if out, ok := st.cache[key]; ok {
+					return out, nil
+				}
+			}
+		}
+		if st.names[name] > maxIncludeDepth {
 			return "", fmt.Errorf("rendering template has a nested reference name: %s: %w", name, errors.New("unable to execute template"))
 		}
-		names[name]++
+		st.names[name]++
 		var buf strings.Builder
 		err := t.ExecuteTemplate(&buf, name, data)
-		names[name]--
+		st.names[name]--
+		if err == nil && cache {
+			if st.cache == nil {
+				st.cache = map[includeKey]string{}
+			}
+			st.cache[key] = buf.String()
+		}
 		return buf.String(), err
 	}
 }
 
 // tplIn executes a string as a template in a clone of parent, so that the
 // string's own defines stay local to it while it sees every chart template.
-func tplIn(parent *template.Template, names map[string]int) func(string, any) (string, error) {
+func tplIn(parent *template.Template, st *lateState) func(string, any) (string, error) {
 	return func(text string, data any) (string, error) {
 		t, err := parent.Clone()
 		if err != nil {
 			return "", fmt.Errorf("cannot clone template: %w", err)
 		}
 		t.Option("missingkey=zero")
-		bindLateFuncs(t, names)
+		// The text's own defines may shadow the chart's: nothing it
+		// includes is cached (a chart calling tpl caches nothing anyway).
+		bindLateFuncs(t, &lateState{names: st.names})
 		// A fresh template of the parent's name: text holding only
 		// defines would otherwise leave nothing to execute.
 		t, err = t.New(parent.Name()).Parse(text)
