@@ -171,7 +171,10 @@ func (p *Parsed) Render(c *chart.Chart, vals chartutil.Values, only func(name st
 // to see through functions that hide their input (a hash of the config
 // in a checksum annotation). Renders replacing the same names of Helm's
 // functions with functions of the same types share pooled executors
-// (funcset.go); other replacements get a clone of their own.
+// (funcset.go); other replacements get a clone of their own. A
+// replacement must, like the function it replaces, give the same result
+// for the same arguments unless that function is in uncacheableFuncs: the
+// include cache (includecache.go) relies on it.
 func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(name string) bool, funcs template.FuncMap) (rendered map[string]string, err error) {
 	if p.err != nil {
 		return map[string]string{}, p.err
