@@ -19,6 +19,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -45,10 +46,10 @@ type Parsed struct {
 	// pool holds executors: clones of root whose `include` and `tpl` are
 	// bound to the clone. One render uses one executor at a time; nothing
 	// in an executor changes while templates execute, except the include
-	// counters, which are back at zero after a render (reset after an
-	// error), so executors are reused instead of cloning the set (and its
-	// function maps) for every render.
-	pool sync.Pool
+	// counters and cache, which are reset after a render, so executors are
+	// reused instead of cloning the set (and its function maps) for every
+	// render.
+	pool executorPool
 	// funcs is the function map the templates were parsed with (Helm's).
 	funcs template.FuncMap
 	// cacheable are the templates whose includes a render may answer from
@@ -68,7 +69,7 @@ type executor struct {
 }
 
 func (p *Parsed) executor() (*executor, error) {
-	if x, ok := p.pool.Get().(*executor); ok {
+	if x := p.pool.get(); x != nil {
 		x.st.reset()
 		return x, nil
 	}
@@ -79,6 +80,39 @@ func (p *Parsed) executor() (*executor, error) {
 	x := &executor{t: t, st: &lateState{names: map[string]int{}, cacheable: p.cacheable}}
 	bindLateFuncs(t, x.st)
 	return x, nil
+}
+
+// executorPool keeps the idle executors of one Parsed. Unlike a
+// sync.Pool it is not emptied by every garbage collection: a chart's
+// renders are spread over a whole run (one per environment, then the
+// checks' renders), and each clone of the template set copies its two
+// function maps of ~200 entries.
+type executorPool struct {
+	mu   sync.Mutex
+	idle []*executor
+}
+
+// get returns an idle executor, or nil.
+func (ep *executorPool) get() *executor {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	n := len(ep.idle)
+	if n == 0 {
+		return nil
+	}
+	x := ep.idle[n-1]
+	ep.idle = ep.idle[:n-1]
+	return x
+}
+
+// put keeps x for the next render, up to one idle executor per core (no
+// more run at once).
+func (ep *executorPool) put(x *executor) {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	if len(ep.idle) < runtime.GOMAXPROCS(0) {
+		ep.idle = append(ep.idle, x)
+	}
 }
 
 // helmFuncs is funcMap built once: building it (sprig's map of ~200
@@ -194,7 +228,7 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 		defer func() {
 			unbindReplacements(x)
 			x.st.reset() // the cache holds this render's data
-			p.pool.Put(x)
+			p.pool.put(x)
 		}()
 	}
 	t := x.t
@@ -237,7 +271,7 @@ func (p *Parsed) renderExecutor(funcs template.FuncMap) (*executor, error) {
 	}
 	// A clone of the executor: the pooled one keeps Helm's functions.
 	t, err := x.t.Clone()
-	p.pool.Put(x)
+	p.pool.put(x)
 	if err != nil {
 		return nil, err
 	}
