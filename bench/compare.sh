@@ -13,9 +13,9 @@
 # (b) `syncdoctor check` (built once with go build), every check, JSON to
 #     /dev/null.
 # Each is run RUNS times (HELM_RUNS for the loop, default RUNS) under
-# /usr/bin/time -v; the medians of wall time, CPU time (user+sys) and peak
-# RSS are printed with the ratio. On a shared machine CPU time is the
-# steadier figure.
+# /usr/bin/time -v, interleaved (see below); the medians of wall time, CPU
+# time (user+sys) and peak RSS are printed with the ratio. On a shared
+# machine CPU time is the steadier figure.
 set -euo pipefail
 
 services=50 envs=dev,staging,prod runs=5 helm_runs=
@@ -65,25 +65,39 @@ IFS=, read -r -a env_list <<<"$envs"
 } >"$work/helm-loop.sh"
 targets=$((services * ${#env_list[@]}))
 
-# measure NAME RUNS CMD...: prints "wall cpu rss_kb" medians.
-measure() {
-	local name=$1 n=$2
-	shift 2
-	local i walls=() cpus=() rsss=()
-	for ((i = 0; i < n; i++)); do
-		/usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || true
-		walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + p[j]; print s}' "$work/time.txt")")
-		cpus+=("$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$work/time.txt")")
-		rsss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")")
-		echo "  $name run $((i + 1))/$n: wall ${walls[-1]}s cpu ${cpus[-1]}s rss ${rsss[-1]} KiB" >&2
-	done
-	echo "$(median "${walls[@]}") $(median "${cpus[@]}") $(median "${rsss[@]}")"
+# sample NAME CMD...: runs CMD once under /usr/bin/time -v and appends
+# its wall time, CPU time and peak RSS to $work/NAME.{wall,cpu,rss}.
+sample() {
+	local name=$1
+	shift
+	/usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || true
+	awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + p[j]; print s}' "$work/time.txt" >>"$work/$name.wall"
+	awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$work/time.txt" >>"$work/$name.cpu"
+	awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt" >>"$work/$name.rss"
+	echo "  $name run $(wc -l <"$work/$name.wall"): wall $(tail -1 "$work/$name.wall")s cpu $(tail -1 "$work/$name.cpu")s rss $(tail -1 "$work/$name.rss") KiB" >&2
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# medians NAME: prints "wall cpu rss_kb" medians of NAME's samples.
+medians() { echo "$(median <"$work/$1.wall") $(median <"$work/$1.cpu") $(median <"$work/$1.rss")"; }
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 echo "repo: $services services × ${#env_list[@]} envs = $targets app×env (+ ${#env_list[@]} app-of-apps roots); helm $("$helm" version --short); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
-read -r h_wall h_cpu h_rss < <(measure "helm template loop" "$helm_runs" bash "$work/helm-loop.sh")
-read -r s_wall s_cpu s_rss < <(measure "syncdoctor check" "$runs" "$work/syncdoctor" check "$work/repo" --offline -o json --fail-on none)
+# The two are measured interleaved, each helm loop followed by its share
+# of syncdoctor runs, so both see the same machine: on a shared host the
+# speed of a core drifts over minutes (and after sustained load) by more
+# than the differences measured here.
+per=$(((runs + helm_runs - 1) / helm_runs))
+done_runs=0
+for ((h = 0; h < helm_runs; h++)); do
+	sample helm bash "$work/helm-loop.sh"
+	for ((k = 0; k < per && done_runs < runs; k++, done_runs++)); do
+		sample syncdoctor "$work/syncdoctor" check "$work/repo" --offline -o json --fail-on none
+	done
+done
+for (( ; done_runs < runs; done_runs++)); do
+	sample syncdoctor "$work/syncdoctor" check "$work/repo" --offline -o json --fail-on none
+done
+read -r h_wall h_cpu h_rss < <(medians helm)
+read -r s_wall s_cpu s_rss < <(medians syncdoctor)
 awk -v hw="$h_wall" -v hc="$h_cpu" -v hr="$h_rss" -v sw="$s_wall" -v sc="$s_cpu" -v sr="$s_rss" -v n="$targets" 'BEGIN {
 	printf "%-22s %10s %10s %12s\n", "median of runs", "wall s", "cpu s", "peak RSS MiB"
 	printf "%-22s %10.2f %10.2f %12.1f\n", "helm template loop", hw, hc, hr / 1024
