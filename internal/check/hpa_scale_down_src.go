@@ -5,11 +5,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"text/template/parse"
 
 	"helm.sh/helm/v3/pkg/chart"
 
 	"github.com/syncdoctor/syncdoctor/internal/finding"
 	"github.com/syncdoctor/syncdoctor/internal/manifest"
+	"github.com/syncdoctor/syncdoctor/internal/target"
 	"github.com/syncdoctor/syncdoctor/internal/values"
 )
 
@@ -57,6 +59,13 @@ func chartSources(c *chart.Chart, dir string) map[string]string {
 	return out
 }
 
+// parsedRenderer hands out the parse trees a render made of a Target's
+// chart (internal/render Renderer.ParsedTemplates), so that the values
+// index does not parse every template a second time.
+type parsedRenderer interface {
+	ParsedTemplates(t *target.Target) (trees map[string]*parse.Tree, texts map[string]string, ok bool)
+}
+
 // chartIndex is the values read index of a rendered Helm target's chart,
 // computed once per chart directory.
 func chartIndex(in *Input, r *Rendered) *values.Index {
@@ -64,7 +73,12 @@ func chartIndex(in *Input, r *Rendered) *values.Index {
 		return nil
 	}
 	v := in.Memo("values.Index:"+r.Target.Dir, func() any {
-		ix, _ := values.IndexChartDir(r.Chart, r.Target.Dir) // an incomplete index answers "read" for everything
+		var trees map[string]*parse.Tree
+		var texts map[string]string
+		if pr, ok := in.Renderer.(parsedRenderer); ok {
+			trees, texts, _ = pr.ParsedTemplates(r.Target)
+		}
+		ix, _ := values.IndexChartParsed(r.Chart, r.Target.Dir, trees, texts) // an incomplete index answers "read" for everything
 		return ix
 	})
 	ix, _ := v.(*values.Index)

@@ -3,11 +3,13 @@ package render
 import (
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/syncdoctor/syncdoctor/internal/render/engine"
+	"github.com/syncdoctor/syncdoctor/internal/target"
 )
 
 // chartCache holds what a chart entry computes once and every render of
@@ -147,4 +149,29 @@ func (m *docMemo) decode(text string) (any, bool) {
 		m.mu.Unlock()
 	}
 	return v, ok
+}
+
+// ParsedTemplates returns the parse trees and template texts of the
+// chart a Helm Target renders (engine.Parsed.Trees), when a render has
+// already parsed it and its processed chart does not depend on the values;
+// ok is false otherwise. Analyses that walk templates use them instead of
+// parsing every template again.
+func (r *Renderer) ParsedTemplates(t *target.Target) (trees map[string]*parse.Tree, texts map[string]string, ok bool) {
+	if t.Kind != target.SourceHelm && t.Kind != target.SourceRemoteHelm {
+		return nil, nil, false
+	}
+	r.mu.Lock()
+	ce := r.charts[chartKey(t)]
+	r.mu.Unlock()
+	if ce == nil {
+		return nil, nil, false
+	}
+	ce.cache.mu.Lock()
+	po := ce.cache.processedParsed
+	ce.cache.mu.Unlock()
+	if po == nil {
+		return nil, nil, false
+	}
+	po.once.Do(func() { po.p = engine.Parse(ce.cache.processed) })
+	return po.p.Trees()
 }

@@ -78,6 +78,17 @@ func IndexChart(c *chart.Chart) (*Index, error) { return IndexChartDir(c, "") }
 // true for every path, since reads can no longer be ruled out. The Index is
 // returned and usable in every case.
 func IndexChartDir(c *chart.Chart, dir string) (*Index, error) {
+	return IndexChartParsed(c, dir, nil, nil)
+}
+
+// IndexChartParsed is IndexChartDir reusing the parse trees a renderer made
+// of the same chart (render/engine Parsed.Trees: every template and
+// winning define by name, each tree's ParseName its file, and the text of
+// every file) instead of parsing each template again. They are used only
+// when they cover exactly the files the index would parse, with the same
+// texts; otherwise every file is parsed as IndexChartDir does. The trees
+// are only read.
+func IndexChartParsed(c *chart.Chart, dir string, trees map[string]*parse.Tree, texts map[string]string) (*Index, error) {
 	ix := &Index{
 		root:      buildScopes(c, true),
 		templates: map[string]*tplInfo{},
@@ -108,14 +119,22 @@ func IndexChartDir(c *chart.Chart, dir string) (*Index, error) {
 		}
 		return strings.Compare(b.name, a.name)
 	})
+	names := make([]string, len(all))
+	for i, p := range all {
+		names[i] = p.name
+	}
+	byFile := treesByFile(names, trees, texts, func(i int) string { return all[i].text })
 	for _, p := range all {
-		t := parse.New(p.name)
-		t.Mode = parse.SkipFuncCheck
-		trees := map[string]*parse.Tree{}
-		if _, err := t.Parse(p.text, "", "", trees); err != nil {
-			errs = append(errs, fmt.Errorf("parse template %s: %w", p.src.file, err))
-			ix.giveUp("a template does not parse")
-			continue
+		trees := byFile[p.name]
+		if byFile == nil {
+			t := parse.New(p.name)
+			t.Mode = parse.SkipFuncCheck
+			trees = map[string]*parse.Tree{}
+			if _, err := t.Parse(p.text, "", "", trees); err != nil {
+				errs = append(errs, fmt.Errorf("parse template %s: %w", p.src.file, err))
+				ix.giveUp("a template does not parse")
+				continue
+			}
 		}
 		for name, tr := range trees {
 			if name == p.name {
@@ -141,6 +160,37 @@ func IndexChartDir(c *chart.Chart, dir string) (*Index, error) {
 	}
 	ix.buildTrie()
 	return ix, errors.Join(errs...)
+}
+
+// treesByFile groups a renderer's parse trees by the file each came from,
+// as parsing each file alone would give them (its own tree under its name,
+// plus its defines), for the files names lists in order (text(i) being the
+// text of names[i]). It returns nil unless the trees cover exactly those
+// files with the same texts, so that a caller parses instead. Defines a
+// later file replaced are missing; the index keeps the same winners
+// (the rule in IndexChartParsed's loop is text/template's).
+func treesByFile(names []string, trees map[string]*parse.Tree, texts map[string]string, text func(i int) string) map[string]map[string]*parse.Tree {
+	if trees == nil || len(texts) != len(names) {
+		return nil
+	}
+	out := make(map[string]map[string]*parse.Tree, len(names))
+	for i, name := range names {
+		t, ok := texts[name]
+		if !ok || t != text(i) || trees[name] == nil {
+			return nil
+		}
+		out[name] = map[string]*parse.Tree{name: trees[name]}
+	}
+	for name, tr := range trees {
+		file, ok := out[tr.ParseName]
+		if !ok {
+			return nil // a tree from a file the index does not parse
+		}
+		if name != tr.ParseName {
+			file[name] = tr
+		}
+	}
+	return out
 }
 
 // eachTemplate calls fn for every template of root's chart tree that Helm

@@ -7,7 +7,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+
+	"github.com/syncdoctor/syncdoctor/internal/render/engine"
 )
 
 const libChart = "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n"
@@ -191,4 +195,70 @@ func TestTemplateNamesMatchIndex(t *testing.T) {
 	if charts < 30 {
 		t.Fatalf("only %d fixture charts indexed", charts)
 	}
+}
+
+// TestIndexParsedMatchesParse: an index built from the parse trees of
+// render/engine (the renderer's, per processed chart) equals the one built
+// by parsing every template, on every fixture chart; and the trees are
+// taken, not parsed again, on most of them.
+func TestIndexParsedMatchesParse(t *testing.T) {
+	restore := quietLog()
+	defer restore()
+	charts, reused := 0, 0
+	for _, base := range fixtureRepos {
+		repos, err := os.ReadDir(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range repos {
+			if !r.IsDir() || strings.Contains(r.Name(), "bomb") {
+				continue
+			}
+			dirs, _ := fixtureFiles(t, filepath.Join(base, r.Name()))
+			for _, dir := range dirs {
+				c, err := loader.LoadDir(dir)
+				if err != nil {
+					continue
+				}
+				processed, err := loader.LoadDir(dir)
+				if err != nil || chartutil.ProcessDependenciesWithMerge(processed, map[string]any{}) != nil {
+					continue
+				}
+				trees, texts, ok := engine.Parse(processed).Trees()
+				if !ok {
+					continue
+				}
+				charts++
+				want, wantErr := IndexChartDir(c, "x")
+				got, gotErr := IndexChartParsed(c, "x", trees, texts)
+				if (wantErr == nil) != (gotErr == nil) || want.Incomplete() != got.Incomplete() {
+					t.Errorf("%s: errors %v / %v, incomplete %q / %q", dir, wantErr, gotErr, want.Incomplete(), got.Incomplete())
+					continue
+				}
+				if diff := cmp.Diff(want.Templates(), got.Templates()); diff != "" {
+					t.Errorf("%s: templates differ (-parsed +reused):\n%s", dir, diff)
+				}
+				for _, name := range want.Templates() {
+					if diff := cmp.Diff(want.Reads(name), got.Reads(name)); diff != "" {
+						t.Errorf("%s: reads of %s differ (-parsed +reused):\n%s", dir, name, diff)
+					}
+					if diff := cmp.Diff(want.Guards(name), got.Guards(name)); diff != "" {
+						t.Errorf("%s: guards of %s differ (-parsed +reused):\n%s", dir, name, diff)
+					}
+				}
+				var names, files []string
+				eachTemplate(buildScopes(c, true), func(_ *scope, f *chart.File, name string) {
+					names = append(names, name)
+					files = append(files, string(f.Data))
+				})
+				if treesByFile(names, trees, texts, func(i int) string { return files[i] }) != nil {
+					reused++
+				}
+			}
+		}
+	}
+	if charts < 30 || reused < charts/2 {
+		t.Fatalf("%d fixture charts compared, trees reusable for %d", charts, reused)
+	}
+	t.Logf("%d charts, trees reusable for %d", charts, reused)
 }

@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"text/template/parse"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -55,6 +56,26 @@ type Parsed struct {
 	// cacheable are the templates whose includes a render may answer from
 	// its cache (includecache.go).
 	cacheable map[string]bool
+	// texts are the template files parsed, by Helm name.
+	texts map[string]string
+}
+
+// Trees returns the parse trees of every template and define of the set
+// (a define Helm would replace is not there) by name, and the text of each
+// template file by name; a tree's ParseName is the file it came from. The
+// trees are shared with every render: the caller must not change them.
+// ok is false when the chart did not parse.
+func (p *Parsed) Trees() (trees map[string]*parse.Tree, texts map[string]string, ok bool) {
+	if p.err != nil {
+		return nil, nil, false
+	}
+	trees = map[string]*parse.Tree{}
+	for _, t := range p.root.Templates() {
+		if t.Tree != nil {
+			trees[t.Name()] = t.Tree
+		}
+	}
+	return trees, p.texts, true
 }
 
 // executor is a clone of Parsed.root with its own late-bound functions.
@@ -154,7 +175,7 @@ func isLibrary(c *chart.Chart) bool { return strings.EqualFold(c.Metadata.Type, 
 func Parse(c *chart.Chart) *Parsed {
 	texts := map[string]string{}
 	walkTemplates(c, func(name string, f *chart.File) { texts[name] = string(f.Data) })
-	p := &Parsed{keys: sortedKeys(texts)}
+	p := &Parsed{keys: sortedKeys(texts), texts: texts}
 	t := template.New("gotpl")
 	t.Option("missingkey=zero")
 	p.funcs = helmFuncs()
