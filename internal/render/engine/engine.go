@@ -141,6 +141,14 @@ func (ep *executorPool) put(x *executor) {
 // written to: template.Funcs copies it into each template set.
 var helmFuncs = sync.OnceValue(funcMap)
 
+// emptySet is the template set Helm starts each render from ("gotpl",
+// missingkey=zero, Helm's functions), built once: a clone of it copies
+// the function maps, where Funcs checks and converts every function again.
+// It is never written to.
+var emptySet = sync.OnceValue(func() *template.Template {
+	return template.New("gotpl").Option("missingkey=zero").Funcs(helmFuncs())
+})
+
 // Key identifies the template set of a chart tree: the name and the
 // *chart.File of every template Helm would parse. Two trees with the same
 // Key can share one Parsed.
@@ -175,11 +183,12 @@ func isLibrary(c *chart.Chart) bool { return strings.EqualFold(c.Metadata.Type, 
 func Parse(c *chart.Chart) *Parsed {
 	texts := map[string]string{}
 	walkTemplates(c, func(name string, f *chart.File) { texts[name] = string(f.Data) })
-	p := &Parsed{keys: sortedKeys(texts), texts: texts}
-	t := template.New("gotpl")
-	t.Option("missingkey=zero")
-	p.funcs = helmFuncs()
-	t.Funcs(p.funcs)
+	p := &Parsed{keys: sortedKeys(texts), texts: texts, funcs: helmFuncs()}
+	t, err := emptySet().Clone()
+	if err != nil {
+		p.err = err
+		return p
+	}
 	for _, name := range p.keys {
 		if _, err := t.New(name).Parse(texts[name]); err != nil {
 			p.err = parseError(name, err)
