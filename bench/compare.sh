@@ -2,7 +2,10 @@
 # compare.sh: syncdoctor check against a loop of `helm template`, side by
 # side, on the same generated repo (bench/gen) and the same app × envs.
 #
-#   bench/compare.sh [-s SERVICES] [-e dev,staging,prod] [-r RUNS] [-R HELM_RUNS]
+#   bench/compare.sh [-s SERVICES] [-e dev,staging,prod] [-r RUNS] [-R HELM_RUNS] [-d]
+#
+# -d generates the repo with `gen -distinct`: no template text is shared
+# between service charts.
 #
 # (a) one `helm template` process per service app × env (the real CLI, the
 #     Helm version syncdoctor links, from scripts/install-test-assets), with
@@ -18,14 +21,15 @@
 # machine CPU time is the steadier figure.
 set -euo pipefail
 
-services=50 envs=dev,staging,prod runs=5 helm_runs=
-while getopts "s:e:r:R:" opt; do
+services=50 envs=dev,staging,prod runs=5 helm_runs= distinct=false
+while getopts "s:e:r:R:d" opt; do
 	case $opt in
 	s) services=$OPTARG ;;
 	e) envs=$OPTARG ;;
 	r) runs=$OPTARG ;;
 	R) helm_runs=$OPTARG ;;
-	*) echo "usage: $0 [-s SERVICES] [-e ENVS] [-r RUNS] [-R HELM_RUNS]" >&2; exit 2 ;;
+	d) distinct=true ;;
+	*) echo "usage: $0 [-s SERVICES] [-e ENVS] [-r RUNS] [-R HELM_RUNS] [-d]" >&2; exit 2 ;;
 	esac
 done
 helm_runs=${helm_runs:-$runs}
@@ -44,7 +48,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/syncdoctor" ./cmd/syncdoctor
-go run ./bench/gen -services "$services" -envs "$envs" "$work/repo" >/dev/null
+go run ./bench/gen -services "$services" -envs "$envs" -distinct="$distinct" "$work/repo" >/dev/null
 kube=$(sed -n 's/^const DefaultKubeVersion = "\(.*\)"/\1/p' internal/render/render.go)
 
 # The helm side works on a copy whose file:// dependencies are built.

@@ -25,6 +25,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	services := fs.Int("services", 50, "number of service charts (apps)")
 	envs := fs.String("envs", "dev,staging,prod", "comma-separated environment names")
+	distinct := fs.Bool("distinct", false, "give every service's templates a text of their own (no template text shared between charts)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func run(args []string) error {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%s is not empty", dir)
 	}
-	n, err := benchgen.Generate(dir, benchgen.Options{Services: *services, Envs: strings.Split(*envs, ",")})
+	n, err := benchgen.Generate(dir, benchgen.Options{Services: *services, Envs: strings.Split(*envs, ","), Distinct: *distinct})
 	if err != nil {
 		return err
 	}

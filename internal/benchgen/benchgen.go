@@ -16,6 +16,11 @@ type Options struct {
 	Services int      // service charts
 	Envs     []string // environment names; default dev, staging, prod
 	RepoURL  string   // default https://git.example.com/acme/platform.git
+	// Distinct gives every service's templates a first line of their own
+	// (a template comment naming the service, which renders nothing), so that no two charts share a
+	// template text: caches keyed by text then gain nothing across charts,
+	// as in a repository whose charts were written separately.
+	Distinct bool
 }
 
 // Generate writes the repository under dir and returns the number of
@@ -43,6 +48,9 @@ func Generate(dir string, o Options) (int, error) {
 		files[chart+"/Chart.yaml"] = fmt.Sprintf("apiVersion: v2\nname: %s\nversion: 0.1.%d\ndependencies:\n  - name: lib\n    version: 1.0.0\n    repository: file://../lib\n", name, i)
 		files[chart+"/values.yaml"] = serviceValues
 		for tname, body := range serviceTemplates {
+			if o.Distinct {
+				body = fmt.Sprintf("{{/* %s %s */}}\n", name, tname) + body
+			}
 			files[chart+"/templates/"+tname] = body
 		}
 		for _, env := range o.Envs {
