@@ -20,6 +20,41 @@ import (
 // under these holds charts and the values files that go with them.
 var fixtureRepos = []string{"../../testdata/repos", "../../testdata/hostile", "../../examples", "../render/testdata"}
 
+// fixtureCheckouts lists the fixture checkouts: every directory under
+// fixtureRepos but the alias bombs, which are for the guards that run
+// before loading.
+func fixtureCheckouts(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, base := range fixtureRepos {
+		repos, err := os.ReadDir(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range repos {
+			if r.IsDir() && !strings.Contains(r.Name(), "bomb") {
+				out = append(out, filepath.Join(base, r.Name()))
+			}
+		}
+	}
+	return out
+}
+
+// fixtureCharts loads every fixture chart that loads, by directory.
+func fixtureCharts(t *testing.T) map[string]*chart.Chart {
+	t.Helper()
+	out := map[string]*chart.Chart{}
+	for _, root := range fixtureCheckouts(t) {
+		dirs, _ := fixtureFiles(t, root)
+		for _, dir := range dirs {
+			if c, err := loader.LoadDir(dir); err == nil {
+				out[dir] = c
+			}
+		}
+	}
+	return out
+}
+
 // TestCoalesceMatchesHelmOnFixtures coalesces every fixture chart, as
 // loaded and after dependency processing (what the renderer coalesces),
 // with every values file of its checkout, with Helm and with
@@ -28,23 +63,12 @@ func TestCoalesceMatchesHelmOnFixtures(t *testing.T) {
 	restore := quietLog()
 	defer restore()
 	pairs := 0
-	for _, base := range fixtureRepos {
-		repos, err := os.ReadDir(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range repos {
-			// Alias bombs are for the guards that run before loading.
-			if !r.IsDir() || strings.Contains(r.Name(), "bomb") {
-				continue
-			}
-			root := filepath.Join(base, r.Name())
-			charts, valueFiles := fixtureFiles(t, root)
-			for _, dir := range charts {
-				for _, vf := range valueFiles {
-					pairs++
-					checkFixturePair(t, dir, vf, !strings.Contains(base, "hostile"))
-				}
+	for _, root := range fixtureCheckouts(t) {
+		charts, valueFiles := fixtureFiles(t, root)
+		for _, dir := range charts {
+			for _, vf := range valueFiles {
+				pairs++
+				checkFixturePair(t, dir, vf, !strings.Contains(root, "hostile"))
 			}
 		}
 	}

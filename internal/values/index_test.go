@@ -1,9 +1,6 @@
 package values
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -166,30 +163,14 @@ func TestTemplateNamesMatchIndex(t *testing.T) {
 	restore := quietLog()
 	defer restore()
 	charts := 0
-	for _, base := range fixtureRepos {
-		repos, err := os.ReadDir(base)
+	for dir, c := range fixtureCharts(t) {
+		ix, err := IndexChart(c)
 		if err != nil {
-			t.Fatal(err)
+			continue // a template that does not parse is left out of the index only
 		}
-		for _, r := range repos {
-			if !r.IsDir() || strings.Contains(r.Name(), "bomb") {
-				continue
-			}
-			dirs, _ := fixtureFiles(t, filepath.Join(base, r.Name()))
-			for _, dir := range dirs {
-				c, err := loader.LoadDir(dir)
-				if err != nil {
-					continue
-				}
-				ix, err := IndexChart(c)
-				if err != nil {
-					continue // a template that does not parse is left out of the index only
-				}
-				charts++
-				if diff := cmp.Diff(ix.Templates(), TemplateNames(c)); diff != "" {
-					t.Errorf("%s: TemplateNames differs from the index (-index +names):\n%s", dir, diff)
-				}
-			}
+		charts++
+		if diff := cmp.Diff(ix.Templates(), TemplateNames(c)); diff != "" {
+			t.Errorf("%s: TemplateNames differs from the index (-index +names):\n%s", dir, diff)
 		}
 	}
 	if charts < 30 {
@@ -205,56 +186,40 @@ func TestIndexParsedMatchesParse(t *testing.T) {
 	restore := quietLog()
 	defer restore()
 	charts, reused := 0, 0
-	for _, base := range fixtureRepos {
-		repos, err := os.ReadDir(base)
-		if err != nil {
-			t.Fatal(err)
+	for dir, c := range fixtureCharts(t) {
+		processed, err := loader.LoadDir(dir)
+		if err != nil || chartutil.ProcessDependenciesWithMerge(processed, map[string]any{}) != nil {
+			continue
 		}
-		for _, r := range repos {
-			if !r.IsDir() || strings.Contains(r.Name(), "bomb") {
-				continue
+		trees, texts, ok := engine.Parse(processed).Trees()
+		if !ok {
+			continue
+		}
+		charts++
+		want, wantErr := IndexChartDir(c, "x")
+		got, gotErr := IndexChartParsed(c, "x", trees, texts)
+		if (wantErr == nil) != (gotErr == nil) || want.Incomplete() != got.Incomplete() {
+			t.Errorf("%s: errors %v / %v, incomplete %q / %q", dir, wantErr, gotErr, want.Incomplete(), got.Incomplete())
+			continue
+		}
+		if diff := cmp.Diff(want.Templates(), got.Templates()); diff != "" {
+			t.Errorf("%s: templates differ (-parsed +reused):\n%s", dir, diff)
+		}
+		for _, name := range want.Templates() {
+			if diff := cmp.Diff(want.Reads(name), got.Reads(name)); diff != "" {
+				t.Errorf("%s: reads of %s differ (-parsed +reused):\n%s", dir, name, diff)
 			}
-			dirs, _ := fixtureFiles(t, filepath.Join(base, r.Name()))
-			for _, dir := range dirs {
-				c, err := loader.LoadDir(dir)
-				if err != nil {
-					continue
-				}
-				processed, err := loader.LoadDir(dir)
-				if err != nil || chartutil.ProcessDependenciesWithMerge(processed, map[string]any{}) != nil {
-					continue
-				}
-				trees, texts, ok := engine.Parse(processed).Trees()
-				if !ok {
-					continue
-				}
-				charts++
-				want, wantErr := IndexChartDir(c, "x")
-				got, gotErr := IndexChartParsed(c, "x", trees, texts)
-				if (wantErr == nil) != (gotErr == nil) || want.Incomplete() != got.Incomplete() {
-					t.Errorf("%s: errors %v / %v, incomplete %q / %q", dir, wantErr, gotErr, want.Incomplete(), got.Incomplete())
-					continue
-				}
-				if diff := cmp.Diff(want.Templates(), got.Templates()); diff != "" {
-					t.Errorf("%s: templates differ (-parsed +reused):\n%s", dir, diff)
-				}
-				for _, name := range want.Templates() {
-					if diff := cmp.Diff(want.Reads(name), got.Reads(name)); diff != "" {
-						t.Errorf("%s: reads of %s differ (-parsed +reused):\n%s", dir, name, diff)
-					}
-					if diff := cmp.Diff(want.Guards(name), got.Guards(name)); diff != "" {
-						t.Errorf("%s: guards of %s differ (-parsed +reused):\n%s", dir, name, diff)
-					}
-				}
-				var names, files []string
-				eachTemplate(buildScopes(c, true), func(_ *scope, f *chart.File, name string) {
-					names = append(names, name)
-					files = append(files, string(f.Data))
-				})
-				if treesByFile(names, trees, texts, func(i int) string { return files[i] }) != nil {
-					reused++
-				}
+			if diff := cmp.Diff(want.Guards(name), got.Guards(name)); diff != "" {
+				t.Errorf("%s: guards of %s differ (-parsed +reused):\n%s", dir, name, diff)
 			}
+		}
+		var names, files []string
+		eachTemplate(buildScopes(c, true), func(_ *scope, f *chart.File, name string) {
+			names = append(names, name)
+			files = append(files, string(f.Data))
+		})
+		if treesByFile(names, trees, texts, func(i int) string { return files[i] }) != nil {
+			reused++
 		}
 	}
 	if charts < 30 || reused < charts/2 {
