@@ -18,8 +18,10 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -263,6 +265,7 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 	}
 	t := x.t
 	rendered = make(map[string]string, len(p.keys))
+	var last map[string]any // the data of the template executed last
 	for _, name := range p.keys {
 		if strings.HasPrefix(path.Base(name), "_") {
 			continue
@@ -274,6 +277,12 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 		if !ok {
 			return map[string]string{}, fmt.Errorf("template %s is not in the chart it was parsed from", name)
 		}
+		if last != nil && !sameMap(last, s.vals) {
+			// Templates run by path depth, not chart by chart: another
+			// chart's .Template changed (includecache.go).
+			clear(x.st.cache)
+		}
+		last = s.vals
 		s.vals["Template"] = chartutil.Values{"Name": name, "BasePath": s.basePath}
 		var buf strings.Builder
 		if err := t.ExecuteTemplate(&buf, name, s.vals); err != nil {
@@ -291,21 +300,21 @@ func (p *Parsed) renderExecutor(funcs template.FuncMap) (*executor, error) {
 	if len(funcs) == 0 {
 		return p.executor()
 	}
-	x, err := p.executor()
-	if err != nil {
-		return nil, err
-	}
 	if p.replaceable(funcs) {
+		x, err := p.executor()
+		if err != nil {
+			return nil, err
+		}
 		p.bindReplacements(x, funcs)
 		return x, nil
 	}
-	// A clone of the executor: the pooled one keeps Helm's functions.
-	t, err := x.t.Clone()
-	p.pool.put(x)
+	// A clone of the parsed set of its own, not of a pooled executor, whose
+	// trampolines call the replacements of whichever render uses it.
+	t, err := p.root.Clone()
 	if err != nil {
 		return nil, err
 	}
-	x = &executor{t: t, st: &lateState{names: map[string]int{}, cacheable: p.cacheable}}
+	x := &executor{t: t, st: &lateState{names: map[string]int{}, cacheable: p.cacheable}}
 	bindLateFuncs(t, x.st)
 	t.Funcs(funcs)
 	return x, nil
@@ -326,7 +335,7 @@ func scopeChart(c *chart.Chart, out map[string]scope, vals chartutil.Values) map
 	meta := struct {
 		chart.Metadata
 		IsRoot bool
-	}{*c.Metadata, c.IsRoot()}
+	}{ownMetadata(c.Metadata), c.IsRoot()}
 	data := map[string]any{
 		"Chart":        meta,
 		"Files":        newFiles(c.Files),
@@ -351,6 +360,32 @@ func scopeChart(c *chart.Chart, out map[string]scope, vals chartutil.Values) map
 		out[path.Join(base, t.Name)] = scope{vals: data, basePath: path.Join(base, "templates")}
 	}
 	return data
+}
+
+// ownMetadata is a copy of m whose slices are the render's own: sprig's
+// sortAlpha sorts a []string argument in place (list.go: strslice returns
+// it as is), so `sortAlpha .Chart.Keywords` would otherwise reorder the
+// chart every later render sees, where `helm template` renders once.
+func ownMetadata(m *chart.Metadata) chart.Metadata {
+	out := *m
+	out.Keywords = slices.Clone(m.Keywords)
+	out.Sources = slices.Clone(m.Sources)
+	if m.Dependencies != nil {
+		out.Dependencies = make([]*chart.Dependency, len(m.Dependencies))
+		for i, d := range m.Dependencies {
+			if d != nil {
+				cp := *d
+				cp.Tags = slices.Clone(d.Tags)
+				out.Dependencies[i] = &cp
+			}
+		}
+	}
+	return out
+}
+
+// sameMap reports whether a and b are the same map (not equal contents).
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // parseError words a parse error as Helm's cleanupParseError does.

@@ -20,9 +20,11 @@ import (
 //     no include by a computed name, no .Subcharts: purity.go's rules over
 //     every template and define), so a data map holds the same content
 //     for the whole render;
-//   - the template never reads the one entry Helm changes between the
-//     templates of a render, the root context's .Template, nor hands the
-//     root context whole to anything but a cacheable include;
+//   - the template names only the root context's .Chart, .Release,
+//     .Values, .Files and .Capabilities (never .Template, the entry Helm
+//     changes between the templates of a render, nor the context's
+//     methods), and hands the root context whole only to cacheable
+//     includes; dot at a template's start counts as the root context;
 //   - it calls only functions whose result depends on their arguments
 //     alone (not the rand*, uuid, key and certificate generators, the
 //     clock, lookup, keys/values, whose order is random, or call), and
@@ -67,6 +69,14 @@ var uncacheableFuncs = map[string]bool{
 	// outside the template set, or handled by the analysis itself
 	"lookup": true, "getHostByName": true, "call": true, "tpl": true, "include": true,
 }
+
+// rootFields are the entries of a chart's root context a cacheable
+// template may name when its dot (or $) may be that context: all but
+// Template, which Helm changes between templates, and Subcharts, which
+// holds other charts' contexts. The context is a chartutil.Values, whose
+// methods (AsMap, Table, PathValue, YAML) would hand out the whole map,
+// and a name Helm does not set is no better: only these qualify.
+var rootFields = map[string]bool{"Chart": true, "Release": true, "Values": true, "Files": true, "Capabilities": true}
 
 // cacheableTemplates returns the named templates of t whose includes may
 // be cached (see above); nil when the chart may write to its data.
@@ -231,10 +241,10 @@ func (c *cacheability) arg(n parse.Node, rootDot bool) bool {
 	case *parse.DotNode:
 		return !rootDot
 	case *parse.FieldNode:
-		return !rootDot || n.Ident[0] != "Template"
+		return !rootDot || rootFields[n.Ident[0]]
 	case *parse.VariableNode:
 		// Declared variables never hold the root context (pipe), but $ does.
-		return n.Ident[0] != "$" || (len(n.Ident) > 1 && n.Ident[1] != "Template")
+		return n.Ident[0] != "$" || (len(n.Ident) > 1 && rootFields[n.Ident[1]])
 	case *parse.ChainNode:
 		return !c.rootArg(n.Node, rootDot) && c.arg(n.Node, rootDot)
 	case *parse.PipeNode:

@@ -46,7 +46,11 @@ managed: {{ $.Release.Service }}{{- end }}
 {{- define "tmplAction" -}}{{ template "tname" . }}{{- end }}
 {{- define "pipeRoot" -}}{{ . | include "name" }}{{- end }}
 {{- define "ifRoot" -}}{{ if . }}yes{{ end }}{{- end }}
-{{- define "keysOf" -}}{{ keys .Values.config | sortAlpha | join "," }}{{- end }}
+{{- define "keysOf" -}}{{ keys .Values.config | join "," | len }}{{- end }}
+{{- define "asMap" -}}{{ .AsMap.Template.Name }}{{- end }}
+{{- define "table" -}}{{ (.Table "Template").Name }}{{- end }}
+{{- define "yamlOf" -}}{{ .YAML | sha256sum }}{{- end }}
+{{- define "subTpl" -}}{{ toJson .sub.Template }}{{- end }}
 {{- define "rand" -}}{{ randAlphaNum 16 }}{{- end }}
 {{- define "clock" -}}{{ now | date "2006" }}{{- end }}
 {{- define "rec" -}}{{ if .Values.deeper }}{{ include "rec" (dict "Values" .Values.deeper) }}{{ end }}{{- end }}
@@ -57,6 +61,7 @@ sum: {{ include "checksum" . }} {{ include "rangeVals" . }} {{ include "withVals
 own: {{ include "tname" . }} {{ include "dump" . }} {{ include "viaVar" . }} {{ include "viaDollar" . }} {{ include "withRoot" . }}
 {{ include "viaDict" . }} {{ include "tmplAction" . }} {{ include "pipeRoot" . }} {{ include "ifRoot" . }} {{ include "keysOf" . }}
 {{ include "rec" . }} {{ include "fullname" . }} {{ include "labels" . | sha1sum }}
+{{ include "asMap" . }} {{ include "table" . }} {{ include "yamlOf" . }} {{ include "subTpl" (dict "sub" .) }}
 `
 	c := cacheChart(map[string]string{"_helpers.tpl": helpers, "a.yaml": uses, "b.yaml": uses})
 	c.Files = []*chart.File{{Name: "x.txt", Data: []byte("hello")}}
@@ -71,7 +76,7 @@ own: {{ include "tname" . }} {{ include "dump" . }} {{ include "viaVar" . }} {{ 
 		}
 	}
 	slices.Sort(got)
-	want := []string{"checksum", "files", "fullname", "inner", "labels", "name", "rangeVals", "selector", "withVals"}
+	want := []string{"checksum", "files", "fullname", "labels", "name", "rangeVals", "selector", "withVals"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cacheable named templates (-want +got):\n%s", diff)
 	}
@@ -98,6 +103,33 @@ func TestIncludeCacheOffWhenChartWrites(t *testing.T) {
 	}
 	if got := out["p/templates/a.yaml"]; got != "1 2" {
 		t.Errorf("a.yaml = %q, want %q", got, "1 2")
+	}
+}
+
+// TestSortAlphaInPlace: sortAlpha sorts .Chart.Keywords in place, which
+// later templates of the render see (so nothing is cached: it is a
+// mutator) and later renders must not (helm template renders once).
+func TestSortAlphaInPlace(t *testing.T) {
+	c := cacheChart(map[string]string{
+		"_h.tpl": `{{- define "kw" -}}{{ join "," .Chart.Keywords }}{{- end }}`,
+		"a.yaml": `{{ include "kw" . }} {{ $_ := sortAlpha .Chart.Keywords }}{{ include "kw" . }}`,
+	})
+	c.Metadata.Keywords = []string{"b", "a"}
+	p := Parse(c)
+	if p.cacheable != nil {
+		t.Errorf("a chart calling sortAlpha has cacheable templates: %v", p.cacheable)
+	}
+	for i := range 2 {
+		out, err := p.Render(c, renderValues(t, c, nil), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out["p/templates/a.yaml"]; got != "b,a a,b" {
+			t.Errorf("render %d: a.yaml = %q, want %q", i, got, "b,a a,b")
+		}
+	}
+	if got := c.Metadata.Keywords; got[0] != "b" {
+		t.Errorf("the chart's keywords were sorted in place: %v", got)
 	}
 }
 

@@ -6,14 +6,17 @@ import (
 	"text/template/parse"
 )
 
-// mutators are the template functions that write into a map they are
-// given (sprig's set, unset and the merge family), plus `tpl`, whose text
-// is unknown until it runs. Charts hand them .Values, $ or a dict built
+// mutators are the template functions that write into a map or list they
+// are given (sprig's set, unset, the merge family and sortAlpha), plus
+// `tpl`, whose text is unknown until it runs. Charts hand them .Values, $ or a dict built
 // from them; one template's call then changes what later templates see.
 var mutators = map[string]bool{
 	"set": true, "unset": true,
 	"merge": true, "mergeOverwrite": true, "mustMerge": true, "mustMergeOverwrite": true,
 	"tpl": true,
+	// sortAlpha sorts a []string argument in place (sprig list.go), such
+	// as .Chart.Keywords, which every template of the chart shares.
+	"sortAlpha": true,
 }
 
 // impureTemplates returns the rendered templates whose execution may
