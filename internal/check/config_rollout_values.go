@@ -157,11 +157,15 @@ func sourceEntries(o *manifest.Object) map[string]string {
 	return out
 }
 
+// sourceFields are the fields of a config object whose content a
+// container sees.
+var sourceFields = []string{"data", "binaryData", "stringData", "spec"}
+
 // sourceCanon is what a container sees of a config object, comparable
 // between renders.
 func sourceCanon(o *manifest.Object) string {
 	part := map[string]any{}
-	for _, f := range []string{"data", "binaryData", "stringData", "spec"} {
+	for _, f := range sourceFields {
 		if v, ok := o.Content[f]; ok {
 			part[f] = v
 		}
@@ -179,13 +183,12 @@ func templateCanon(o *manifest.Object) string {
 // sameSource is sourceCanon(a) == sourceCanon(b), without marshalling
 // either when both are plain JSON (plainJSON).
 func sameSource(a, b *manifest.Object) bool {
-	fields := []string{"data", "binaryData", "stringData", "spec"}
-	for _, f := range fields {
+	for _, f := range sourceFields {
 		if !plainJSON(a.Content[f]) || !plainJSON(b.Content[f]) {
 			return sourceCanon(a) == sourceCanon(b)
 		}
 	}
-	for _, f := range fields {
+	for _, f := range sourceFields {
 		va, okA := a.Content[f]
 		vb, okB := b.Content[f]
 		if okA != okB || !equalJSON(va, vb) {

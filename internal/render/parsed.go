@@ -35,33 +35,37 @@ type parsedOnce struct {
 	p    *engine.Parsed
 }
 
+// get parses c, the chart this entry stands for, the first time.
+func (po *parsedOnce) get(c *chart.Chart) *engine.Parsed {
+	po.once.Do(func() { po.p = engine.Parse(c) })
+	return po.p
+}
+
 // parse returns the parsed templates of c, a processed copy of ce.chart,
 // parsing them the first time this template set is seen.
 func (ce *chartEntry) parse(c *chart.Chart) *engine.Parsed {
 	ce.cache.mu.Lock()
-	if c == ce.cache.processed && ce.cache.processedParsed != nil {
-		po := ce.cache.processedParsed
-		ce.cache.mu.Unlock()
-		po.once.Do(func() { po.p = engine.Parse(c) })
-		return po.p
-	}
+	po := ce.cache.processedParsed
+	shared := c == ce.cache.processed
 	ce.cache.mu.Unlock()
+	if shared && po != nil {
+		return po.get(c)
+	}
 	key := engine.Key(c)
 	ce.cache.mu.Lock()
 	if ce.cache.parsed == nil {
 		ce.cache.parsed = map[string]*parsedOnce{}
 	}
-	po := ce.cache.parsed[key]
+	po = ce.cache.parsed[key]
 	if po == nil {
 		po = &parsedOnce{}
 		ce.cache.parsed[key] = po
 	}
-	if c == ce.cache.processed {
+	if shared {
 		ce.cache.processedParsed = po
 	}
 	ce.cache.mu.Unlock()
-	po.once.Do(func() { po.p = engine.Parse(c) })
-	return po.p
+	return po.get(c)
 }
 
 // processedChart returns ce's chart with its dependencies processed for
@@ -153,8 +157,8 @@ func (m *docMemo) decode(text string) (any, bool) {
 
 // ParsedTemplates returns the parse trees and template texts of the
 // chart a Helm Target renders (engine.Parsed.Trees), when a render has
-// already parsed it and its processed chart does not depend on the values;
-// ok is false otherwise. Analyses that walk templates use them instead of
+// loaded it and its processed chart does not depend on the values; ok is
+// false otherwise. Analyses that walk templates use them instead of
 // parsing every template again.
 func (r *Renderer) ParsedTemplates(t *target.Target) (trees map[string]*parse.Tree, texts map[string]string, ok bool) {
 	if t.Kind != target.SourceHelm && t.Kind != target.SourceRemoteHelm {
@@ -172,6 +176,5 @@ func (r *Renderer) ParsedTemplates(t *target.Target) (trees map[string]*parse.Tr
 	if po == nil {
 		return nil, nil, false
 	}
-	po.once.Do(func() { po.p = engine.Parse(ce.cache.processed) })
-	return po.p.Trees()
+	return po.get(ce.cache.processed).Trees()
 }

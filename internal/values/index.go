@@ -3,6 +3,7 @@ package values
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -119,11 +120,11 @@ func IndexChartParsed(c *chart.Chart, dir string, trees map[string]*parse.Tree, 
 		}
 		return strings.Compare(b.name, a.name)
 	})
-	names := make([]string, len(all))
-	for i, p := range all {
-		names[i] = p.name
+	files := make(map[string]string, len(all))
+	for _, p := range all {
+		files[p.name] = p.text
 	}
-	byFile := treesByFile(names, trees, texts, func(i int) string { return all[i].text })
+	byFile := treesByFile(files, trees, texts)
 	for _, p := range all {
 		trees := byFile[p.name]
 		if byFile == nil {
@@ -164,19 +165,18 @@ func IndexChartParsed(c *chart.Chart, dir string, trees map[string]*parse.Tree, 
 
 // treesByFile groups a renderer's parse trees by the file each came from,
 // as parsing each file alone would give them (its own tree under its name,
-// plus its defines), for the files names lists in order (text(i) being the
-// text of names[i]). It returns nil unless the trees cover exactly those
-// files with the same texts, so that a caller parses instead. Defines a
-// later file replaced are missing; the index keeps the same winners
-// (the rule in IndexChartParsed's loop is text/template's).
-func treesByFile(names []string, trees map[string]*parse.Tree, texts map[string]string, text func(i int) string) map[string]map[string]*parse.Tree {
-	if trees == nil || len(texts) != len(names) {
+// plus its defines), for files (Helm name → text). It returns nil unless
+// the renderer parsed exactly those files with the same texts, so that the
+// caller parses instead. Defines a later file replaced are missing; the
+// index keeps the same winners (the rule in IndexChartParsed's loop is
+// text/template's).
+func treesByFile(files map[string]string, trees map[string]*parse.Tree, texts map[string]string) map[string]map[string]*parse.Tree {
+	if trees == nil || !maps.Equal(files, texts) {
 		return nil
 	}
-	out := make(map[string]map[string]*parse.Tree, len(names))
-	for i, name := range names {
-		t, ok := texts[name]
-		if !ok || t != text(i) || trees[name] == nil {
+	out := make(map[string]map[string]*parse.Tree, len(files))
+	for name := range files {
+		if trees[name] == nil {
 			return nil
 		}
 		out[name] = map[string]*parse.Tree{name: trees[name]}

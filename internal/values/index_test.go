@@ -213,12 +213,9 @@ func TestIndexParsedMatchesParse(t *testing.T) {
 				t.Errorf("%s: guards of %s differ (-parsed +reused):\n%s", dir, name, diff)
 			}
 		}
-		var names, files []string
-		eachTemplate(buildScopes(c, true), func(_ *scope, f *chart.File, name string) {
-			names = append(names, name)
-			files = append(files, string(f.Data))
-		})
-		if treesByFile(names, trees, texts, func(i int) string { return files[i] }) != nil {
+		files := map[string]string{}
+		eachTemplate(buildScopes(c, true), func(_ *scope, f *chart.File, name string) { files[name] = string(f.Data) })
+		if treesByFile(files, trees, texts) != nil {
 			reused++
 		}
 	}

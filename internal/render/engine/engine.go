@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"runtime"
 	"slices"
@@ -265,7 +264,7 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 	}
 	t := x.t
 	rendered = make(map[string]string, len(p.keys))
-	var last map[string]any // the data of the template executed last
+	var last *chart.Chart // the chart of the template executed last
 	for _, name := range p.keys {
 		if strings.HasPrefix(path.Base(name), "_") {
 			continue
@@ -277,12 +276,12 @@ func (p *Parsed) RenderFuncs(c *chart.Chart, vals chartutil.Values, only func(na
 		if !ok {
 			return map[string]string{}, fmt.Errorf("template %s is not in the chart it was parsed from", name)
 		}
-		if last != nil && !sameMap(last, s.vals) {
+		if last != nil && last != s.chart {
 			// Templates run by path depth, not chart by chart: another
 			// chart's .Template changed (includecache.go).
 			clear(x.st.cache)
 		}
-		last = s.vals
+		last = s.chart
 		s.vals["Template"] = chartutil.Values{"Name": name, "BasePath": s.basePath}
 		var buf strings.Builder
 		if err := t.ExecuteTemplate(&buf, name, s.vals); err != nil {
@@ -325,6 +324,7 @@ func (p *Parsed) renderExecutor(funcs template.FuncMap) (*executor, error) {
 type scope struct {
 	vals     chartutil.Values
 	basePath string
+	chart    *chart.Chart
 }
 
 // scopeChart builds the per-chart template data as Helm's recAllTpls
@@ -357,7 +357,7 @@ func scopeChart(c *chart.Chart, out map[string]scope, vals chartutil.Values) map
 		if t == nil || (isLibrary(c) && !strings.HasPrefix(filepath.Base(t.Name), "_")) {
 			continue
 		}
-		out[path.Join(base, t.Name)] = scope{vals: data, basePath: path.Join(base, "templates")}
+		out[path.Join(base, t.Name)] = scope{vals: data, basePath: path.Join(base, "templates"), chart: c}
 	}
 	return data
 }
@@ -381,11 +381,6 @@ func ownMetadata(m *chart.Metadata) chart.Metadata {
 		}
 	}
 	return out
-}
-
-// sameMap reports whether a and b are the same map (not equal contents).
-func sameMap(a, b map[string]any) bool {
-	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // parseError words a parse error as Helm's cleanupParseError does.
